@@ -1,0 +1,3 @@
+from notoneless.cli import main
+
+main()

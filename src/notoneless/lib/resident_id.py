@@ -1,0 +1,149 @@
+"""Resident identity numbers (GB 11643), without Django.
+
+The check character (ISO 7064 MOD 11-2) is the hard test. A region code that is unknown, or newer than the
+birth year, is a warning and never a rejection: late household registration is common among exactly the
+children this product exists to find.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
+_SEPARATORS = re.compile(r"[\s\-‐－—]")
+_EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
+_FIFTEEN = re.compile(r"^\d{15}$")
+
+OK, WARNING, ERROR = "ok", "warning", "error"
+
+
+def check_character(first17: str) -> str:
+    """The MOD 11-2 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def normalise(raw: str) -> str:
+    """Strip spaces and separators, full-width digits to ASCII, the check 'x' upper-case.
+
+    (The stored form uses upper-case 'X', as GB 11643 prints it; input in lower case is accepted.)
+    """
+    return _SEPARATORS.sub("", str(raw).translate(FULL_WIDTH)).upper()
+
+
+def upgrade_15(number15: str) -> str:
+    """A 15-digit number (year in two digits, born 19xx) upgraded to 18 characters."""
+    first17 = number15[:6] + "19" + number15[6:]
+    return first17 + check_character(first17)
+
+
+@dataclass
+class IdCheck:
+    raw: str
+    normalised: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    birth_date: date | None = None
+    sex: str = ""
+    region_code: str = ""
+    region: str = ""
+
+    @property
+    def usable(self) -> bool:
+        """Good enough to store and to link on: the check character is right."""
+        return self.status in (OK, WARNING)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "input": self.raw,
+            "normalised": self.normalised,
+            "status": self.status,
+            "reasons": self.reasons,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "sex": self.sex,
+            "region_code": self.region_code,
+            "region": self.region,
+        }
+
+
+def check(raw: str) -> IdCheck:
+    value = normalise(raw)
+    result = IdCheck(raw=str(raw), normalised=value, status=OK)
+    if _FIFTEEN.match(value):
+        value = upgrade_15(value)
+        result.normalised = value
+        result.reasons.append("15-digit number upgraded to 18 / 15位号码已升级为18位")
+    if not _EIGHTEEN.match(value):
+        return _error(result, "not 18 characters of digits (last may be X) / 不是18位数字(末位可为X)")
+    if check_character(value[:17]) != value[17]:
+        return _error(result, f"check character should be {check_character(value[:17])} / 校验码错误")
+    birth = _birth_date(value[6:14])
+    if birth is None:
+        return _error(result, f"birth date {value[6:14]} is not a date / 出生日期无效")
+    result.birth_date = birth
+    result.sex = "M" if int(value[16]) % 2 else "F"
+    result.region_code = value[:6]
+    _check_region(result, birth)
+    return result
+
+
+def _error(result: IdCheck, reason: str) -> IdCheck:
+    result.status = ERROR
+    result.reasons.append(reason)
+    return result
+
+
+def _birth_date(digits: str) -> date | None:
+    try:
+        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return born if date(1900, 1, 1) <= born else None
+
+
+def _check_region(result: IdCheck, birth: date) -> None:
+    name, since = region_info(result.region_code)
+    result.region = name
+    if not name:
+        result.status = WARNING
+        result.reasons.append(f"region code {result.region_code} unknown / 地区码未知")
+    elif since and since > birth.year:
+        result.status = WARNING
+        result.reasons.append(
+            f"region code in use since {since}, after the birth year (late registration?) "
+            f"/ 地区码{since}年启用，晚于出生年份"
+        )
+    if birth > date.today():
+        result.status = WARNING
+        result.reasons.append("birth date in the future / 出生日期晚于今天")
+
+
+_YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
+
+
+@lru_cache(maxsize=4096)
+def region_info(code: str) -> tuple[str, int | None]:
+    """(name, first year in use) for a 6-digit region code, from python-stdnum's GB/T 2260 table."""
+    from stdnum import numdb
+
+    parts = numdb.get("cn/loc").info(code)
+    names: list[str] = []
+    since: int | None = None
+    for _, props in parts:
+        for key in ("province", "prefecture", "county"):
+            if key in props:
+                text = props[key]
+                match = _YEARS.match(text)
+                if match:
+                    text = text[match.end():]
+                    if key == "county" and match.group(1):
+                        since = int(match.group(1))
+                names.append(text)
+    if len(parts) < 2 or not any("county" in p for _, p in parts):
+        return "", None
+    return "".join(names), since
