@@ -23,17 +23,33 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEACHER)
     school = models.ForeignKey(
-        "registry.School", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_accounts"
+        "registry.School",
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_accounts",
     )
     township = models.ForeignKey(
-        "registry.Division", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_accounts"
+        "registry.Division",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_accounts",
     )
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         constraints = [
+            # Superusers run the system (admin); ``createsuperuser`` makes them with the default
+            # role and no school, so the school requirement does not bind them.
             models.CheckConstraint(
                 name="school_roles_have_a_school",
-                condition=~models.Q(role__in=["school_officer", "teacher"]) | models.Q(school__isnull=False),
+                condition=~models.Q(role__in=["school_officer", "teacher"])
+                | models.Q(school__isnull=False)
+                | models.Q(is_superuser=True),
             ),
             models.CheckConstraint(
                 name="township_officers_have_a_township",

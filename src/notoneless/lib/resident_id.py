@@ -1,8 +1,8 @@
 """Resident identity numbers (GB 11643), without Django.
 
-The check character (ISO 7064 MOD 11-2) is the hard test. A region code that is unknown, or newer than the
-birth year, is a warning and never a rejection: late household registration is common among exactly the
-children this product exists to find.
+The check character (ISO 7064 MOD 11-2) is the hard test. A region code that is unknown, newer
+than the birth year or retired before it is a warning and never a rejection: late household
+registration is common among exactly the children this product exists to find.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
 _SEPARATORS = re.compile(r"[\s\-‐－—]")
-_EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
-_FIFTEEN = re.compile(r"^\d{15}$")
+# ASCII digits only: \d would also accept the digits of other scripts.
+_EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
+_FIFTEEN = re.compile(r"^[0-9]{15}$")
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 
@@ -77,14 +78,24 @@ def check(raw: str) -> IdCheck:
     if _FIFTEEN.match(value):
         value = upgrade_15(value)
         result.normalised = value
-        result.reasons.append("15-digit number upgraded to 18 / 15位号码已升级为18位")
+        result.status = WARNING
+        result.reasons.append(
+            "15-digit number upgraded to 18; without a check character typos go unnoticed "
+            "/ 15位号码已升级为18位，无校验码，无法发现录入错误"
+        )
     if not _EIGHTEEN.match(value):
-        return _error(result, "not 18 characters of digits (last may be X) / 不是18位数字(末位可为X)")
+        return _error(
+            result, "not 18 characters of digits (last may be X) / 不是18位数字(末位可为X)"
+        )
     if check_character(value[:17]) != value[17]:
-        return _error(result, f"check character should be {check_character(value[:17])} / 校验码错误")
+        return _error(
+            result, f"check character should be {check_character(value[:17])} / 校验码错误"
+        )
     birth = _birth_date(value[6:14])
     if birth is None:
         return _error(result, f"birth date {value[6:14]} is not a date / 出生日期无效")
+    if birth > date.today():
+        return _error(result, f"birth date {birth.isoformat()} is in the future / 出生日期晚于今天")
     result.birth_date = birth
     result.sex = "M" if int(value[16]) % 2 else "F"
     result.region_code = value[:6]
@@ -107,7 +118,7 @@ def _birth_date(digits: str) -> date | None:
 
 
 def _check_region(result: IdCheck, birth: date) -> None:
-    name, since = region_info(result.region_code)
+    name, since, until = region_period(result.region_code)
     result.region = name
     if not name:
         result.status = WARNING
@@ -118,32 +129,64 @@ def _check_region(result: IdCheck, birth: date) -> None:
             f"region code in use since {since}, after the birth year (late registration?) "
             f"/ 地区码{since}年启用，晚于出生年份"
         )
-    if birth > date.today():
+    elif until and until < birth.year:
         result.status = WARNING
-        result.reasons.append("birth date in the future / 出生日期晚于今天")
+        result.reasons.append(
+            f"region code retired in {until}, before the birth year "
+            f"/ 地区码{until}年已撤销，早于出生年份"
+        )
 
 
 _YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
 
 
-@lru_cache(maxsize=4096)
+_GENERIC = {"市辖区", "县", "市区", "郊区", "省直辖县级行政单位", "省直辖县级行政区划"}
+
+
 def region_info(code: str) -> tuple[str, int | None]:
-    """(name, first year in use) for a 6-digit region code, from python-stdnum's GB/T 2260 table."""
+    """(name, first year in use) for a 6-digit region code; ("", None) when unknown."""
+    name, since, _ = region_period(code)
+    return name, since
+
+
+@lru_cache(maxsize=4096)
+def region_period(code: str) -> tuple[str, int | None, int | None]:
+    """(name, first year, last year) of a 6-digit region code, from python-stdnum's GB/T 2260 table.
+
+    The name runs province, prefecture, county (陕西省榆林市榆阳区); either year is None when the
+    table gives none.
+    """
+    province, county = _lookup(code)
+    if not province or county is None:
+        return "", None, None
+    county_name, since, until = county
+    names = [province]
+    if code[4:] != "00":
+        prefecture = _lookup(code[:4] + "00")[1]
+        if prefecture and prefecture[0] not in _GENERIC:
+            names.append(prefecture[0])
+    if county_name not in _GENERIC or len(names) == 1:
+        names.append(county_name)
+    return "".join(dict.fromkeys(names)), since, until
+
+
+def _lookup(code: str) -> tuple[str, tuple[str, int | None, int | None] | None]:
+    """(province name, (county name, since, until)) as the table has them."""
     from stdnum import numdb
 
-    parts = numdb.get("cn/loc").info(code)
-    names: list[str] = []
-    since: int | None = None
-    for _, props in parts:
-        for key in ("province", "prefecture", "county"):
-            if key in props:
-                text = props[key]
-                match = _YEARS.match(text)
-                if match:
-                    text = text[match.end():]
-                    if key == "county" and match.group(1):
-                        since = int(match.group(1))
-                names.append(text)
-    if len(parts) < 2 or not any("county" in p for _, p in parts):
-        return "", None
-    return "".join(names), since
+    province = ""
+    county: tuple[str, int | None, int | None] | None = None
+    for _, props in numdb.get("cn/loc").info(code):
+        if "province" in props:
+            province = _strip_years(props["province"])[0]
+        if "county" in props:
+            county = _strip_years(props["county"])
+    return province, county
+
+
+def _strip_years(text: str) -> tuple[str, int | None, int | None]:
+    match = _YEARS.match(text)
+    if not match:
+        return text, None, None
+    since, until = match.group(1), match.group(2)
+    return text[match.end() :], int(since) if since else None, int(until) if until else None

@@ -1,3 +1,25 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns: list = []
+from notoneless.web import views
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.overview, name="overview"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/<int:school_id>/", views.school_detail, name="school_detail"),
+    path("students/", views.student_search, name="student_search"),
+    path("students/<int:student_id>/", views.student_detail, name="student_detail"),
+    path(
+        "persons/<int:person_id>/reveal-id/",
+        views.reveal_id_number_view,
+        name="reveal_id_number",
+    ),
+]

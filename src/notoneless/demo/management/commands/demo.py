@@ -1,0 +1,293 @@
+"""``notoneless demo``: a demo county, loaded through the users' import path, served by waitress.
+
+First start: migrate, generate the county's registers (or reuse generated files), import every
+file with ``notoneless import`` in dependency order, create one account per role, collect static
+files and serve. Later starts find the county loaded and are ready in seconds.
+
+The demo never mixes its invented children into a database that holds imported data of its own: it
+refuses to load (or ``--reset``) a database with imports it did not make.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from notoneless.accounts.models import Role, User
+from notoneless.audit import actions as audit
+from notoneless.audit.models import AuditEntry
+from notoneless.registry.models import Enrollment, ImportRun, School
+
+SCALES = ("tiny", "small", "yuyang")
+TERM = "2020-autumn"
+ATTENDANCE_FILE = "attendance-2020-11.csv"
+# Dependency order: a kind refers only to kinds imported before it.
+KINDS = (
+    "divisions",
+    "schools",
+    "teachers",
+    "students",
+    "households",
+    "assistance",
+    "disability",
+    "hukou",
+    "enrolled-elsewhere",
+    "bank-accounts",
+    "attendance",
+)
+EXTRA_ARGS = {"students": ("--term", TERM)}
+LOAD_STARTED, LOADED = "demo.load_started", "demo.loaded"
+PASSWORD_FILE = "demo-password.txt"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    description: str
+
+
+ACCOUNTS = (
+    DemoAccount("admin", Role.COUNTY_ADMIN, "county administrator 县教体局管理员 (+ Django admin)"),
+    DemoAccount("aid", Role.AID_OFFICER, "aid officer 资助专干"),
+    DemoAccount("school", Role.SCHOOL_OFFICER, "school officer 学校管理员"),
+    DemoAccount("township", Role.TOWNSHIP_OFFICER, "township officer 乡镇教育专干"),
+    DemoAccount("teacher", Role.TEACHER, "teacher 教师"),
+    DemoAccount("auditor", Role.AUDITOR, "auditor (read-only) 审计员"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and serve a demo county: migrate, generate and import the registers (first start "
+        "only), create one account per role, serve with waitress. 演示县一键启动。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=SCALES, default="yuyang", help="default: yuyang")
+        parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="stop after setting up")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="empty the demo database and regenerate the files before loading",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        scale, seed = options["scale"], options["seed"]
+        with self.step("migrate the database"):
+            call_command("migrate", interactive=False, verbosity=0)
+        folder = Path(settings.DATA_DIR) / "demo" / f"{scale}-{seed}"
+        if options["reset"]:
+            self.reset(folder)
+        self.load(scale, seed, folder)
+        with self.step("demo accounts"):
+            password = ensure_accounts(Path(settings.DATA_DIR) / "demo")
+        with self.step("collect static files"):
+            call_command("collectstatic", interactive=False, verbosity=0)
+        url = f"http://{options['host']}:{options['port']}/"
+        self.print_accounts(password, url)
+        self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.")
+        if not options["no_serve"]:
+            self.serve(options["host"], options["port"])
+
+    # --- steps -----------------------------------------------------------------------------
+
+    @contextmanager
+    def step(self, title: str) -> Iterator[None]:
+        self.stdout.write(self.style.MIGRATE_HEADING(f"▶ {title}"))
+        begun = time.monotonic()
+        yield
+        self.stdout.write(f"  done in {time.monotonic() - begun:.1f} s")
+
+    def reset(self, folder: Path) -> None:
+        if load_state()["foreign"]:
+            raise CommandError(REFUSE_FOREIGN)
+        with self.step("reset: empty the database and remove generated files"):
+            call_command("flush", interactive=False, verbosity=0)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def load(self, scale: str, seed: int, folder: Path) -> None:
+        state = load_state()
+        if state["loaded"]:
+            loaded = state["loaded"]
+            self.stdout.write(f"Demo county already loaded ({loaded}): no generate, no import.")
+            if loaded != {"scale": scale, "seed": seed}:
+                self.stdout.write(self.style.WARNING("Use --reset to load another scale or seed."))
+            return
+        if state["foreign"]:
+            raise CommandError(REFUSE_FOREIGN)
+        with self.step(f"generate the {scale} county (seed {seed})"):
+            files = ensure_files(folder, scale, seed)
+        mark(LOAD_STARTED, scale, seed)
+        for kind in KINDS:
+            with self.step(f"import {kind} from {files[kind].name}"):
+                run_import(kind, files[kind], self)
+        mark(LOADED, scale, seed)
+
+    def print_accounts(self, password: str, url: str) -> None:
+        self.stdout.write(self.style.SUCCESS("\nDemo accounts 演示账号 (one password for all):"))
+        for account in ACCOUNTS:
+            self.stdout.write(f"  {account.username:<10} {account.description}")
+        self.stdout.write(f"  password 密码: {password}")
+        self.stdout.write(self.style.SUCCESS(f"\nOpen {url}"))
+
+    def serve(self, host: str, port: int) -> None:
+        from django.core.wsgi import get_wsgi_application
+        from waitress import serve
+
+        allow_host(host)
+        if host in ("0.0.0.0", "::"):
+            self.stdout.write("Other machines need this host in NOTONELESS_ALLOWED_HOSTS.")
+        threads = waitress_threads()
+        self.stdout.write(f"Serving with waitress ({threads} threads); press Ctrl-C to stop.")
+        try:
+            serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="notoneless")
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped.")
+
+
+REFUSE_FOREIGN = (
+    "This database holds imported registers that the demo did not load; the demo will not mix "
+    "invented children into it (nor empty it). Point NOTONELESS_DATA_DIR or "
+    "NOTONELESS_DATABASE_URL at an empty database. 此数据库已有真实导入数据，演示数据不会写入。"
+)
+
+
+def load_state() -> dict[str, Any]:
+    """The demo's ``loaded`` marker (scale and seed), and whether the database has other imports."""
+    loaded = AuditEntry.objects.filter(action=LOADED).order_by("-at", "-id").first()
+    demo_started = AuditEntry.objects.filter(action=LOAD_STARTED).exists()
+    foreign = ImportRun.objects.exists() and not demo_started
+    return {"loaded": loaded.detail if loaded else None, "foreign": foreign}
+
+
+def mark(action: str, scale: str, seed: int) -> None:
+    audit.record(action, acting_user=None, detail={"scale": scale, "seed": seed}, client="cli")
+
+
+def expected_files(folder: Path) -> dict[str, Path]:
+    files = {}
+    for kind in KINDS:
+        if kind == "attendance":
+            files[kind] = folder / ATTENDANCE_FILE
+            continue
+        candidates = [folder / f"{kind}.{ext}" for ext in ("xlsx", "csv", "xls")]
+        files[kind] = next((c for c in candidates if c.exists()), candidates[0])
+    return files
+
+
+def ensure_files(folder: Path, scale: str, seed: int) -> dict[str, Path]:
+    """The generated registers: reused when complete, else generated afresh (into a side folder
+    first, so an interrupted run never leaves a half-written county that looks complete)."""
+    files = expected_files(folder)
+    if all(path.exists() for path in files.values()):
+        return files
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    call_command("generate", "--scale", scale, "--seed", str(seed), "--out", str(partial))
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    files = expected_files(folder)
+    missing = [path.name for path in files.values() if not path.exists()]
+    if missing:
+        raise CommandError(f"generate did not write {', '.join(missing)} in {folder}")
+    return files
+
+
+def run_import(kind: str, path: Path, command: BaseCommand) -> None:
+    """One file through ``notoneless import``: the same path a clerk's file takes."""
+    args = [kind, str(path), *EXTRA_ARGS.get(kind, ())]
+    try:
+        call_command("import", *args, stdout=command.stdout, stderr=command.stderr)
+    except (CommandError, SystemExit) as exc:
+        raise CommandError(f"demo: importing {path} as {kind} failed: {exc}") from exc
+
+
+def demo_school() -> School:
+    """A school with students, preferably a central school with teaching points."""
+    schools = School.objects.select_related("township").filter(
+        Exists(Enrollment.objects.filter(school=OuterRef("pk")))
+    )
+    school = (
+        schools.filter(Exists(School.objects.filter(central_school=OuterRef("pk")))).first()
+        or schools.first()
+        or School.objects.select_related("township").first()
+    )
+    if school is None:
+        raise CommandError("no school in the database: the demo accounts need one")
+    return school
+
+
+def ensure_accounts(folder: Path) -> str:
+    """One account per role, created once; returns the shared password (kept in a 600 file)."""
+    password, fresh = demo_password(folder)
+    school = demo_school()
+    scope: dict[str, dict[str, object]] = {
+        Role.SCHOOL_OFFICER: {"school": school},
+        Role.TEACHER: {"school": school},
+        Role.TOWNSHIP_OFFICER: {"township": school.township},
+        Role.COUNTY_ADMIN: {"is_staff": True, "is_superuser": True},
+    }
+    with transaction.atomic():
+        for account in ACCOUNTS:
+            user = User.objects.filter(username=account.username).first()
+            if user is None:
+                user = User(username=account.username, role=account.role)
+                for name, value in scope.get(account.role, {}).items():
+                    setattr(user, name, value)
+            elif not fresh:
+                continue
+            user.set_password(password)
+            user.save()
+            audit.record(
+                "account.demo_setup",
+                acting_user=None,
+                object_type="user",
+                object_id=user.pk,
+                detail={"username": user.username, "role": user.role},
+                client="cli",
+            )
+    return password
+
+
+def demo_password(folder: Path) -> tuple[str, bool]:
+    """(password, newly made): read from the data folder, or made and stored there (mode 600)."""
+    path = folder / PASSWORD_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip(), False
+    folder.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(9)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(password + "\n")
+    return password, True
+
+
+def waitress_threads() -> int:
+    """One process (the database is the shared state); threads mostly wait on the database and the
+    network, so two per core, at least 4 (2 cores) and at most 8 (SQLite has one writer)."""
+    return min(8, max(4, 2 * (os.cpu_count() or 1)))
+
+
+def allow_host(host: str) -> None:
+    """Let the address the demo was asked to listen on through ALLOWED_HOSTS."""
+    if host not in ("0.0.0.0", "::") and host not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)

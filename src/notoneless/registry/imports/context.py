@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from notoneless.registry.imports.issues import IssueLog
+from notoneless.registry.models import ImportRun, Term
+
+
+@dataclass
+class ImportContext:
+    kind: str
+    log: IssueLog
+    titles: dict[str, str]  # field -> header text in the file, for messages
+    started_at: datetime
+    acting_user: Any = None
+    term: Term | None = None
+    import_run: ImportRun | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def title(self, field_name: str) -> str:
+        return self.titles.get(field_name, field_name)

@@ -1,0 +1,211 @@
+"""Bulk writes for imports: compare a frame with what the table holds, then insert and update in bulk
+(PostgreSQL ``COPY``, SQLite ``executemany``), never a query per row. No ORM inside."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from notoneless.registry.protection import cipher
+
+BATCH = 50_000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+def table(model: type[Model]) -> str:
+    return model._meta.db_table
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def read_frame(sql: str, params: Sequence[Any] = (), schema: dict[str, Any] | None = None) -> pl.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=schema or names, orient="row")
+
+
+def existing(model: type[Model], columns: Sequence[str]) -> pl.DataFrame:
+    """The columns of every row of a table, as a frame (the registers of one county fit in memory)."""
+    cols = ", ".join(quote(c) for c in columns)
+    frame = read_frame(f"SELECT {cols} FROM {quote(table(model))}")
+    if frame.height == 0:
+        return pl.DataFrame(schema={c: pl.Int64 if c.endswith("id") else pl.String for c in columns})
+    return frame
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Ids for rows about to be inserted, so dependants can point at them before the insert."""
+    if count == 0:
+        return []
+    name = table(model)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [name, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import runs in a BEGIN IMMEDIATE transaction, which holds the write lock.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(name)}")
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def insert(model: type[Model], frame: pl.DataFrame) -> int:
+    if frame.height == 0:
+        return 0
+    columns = frame.columns
+    cols = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table(model))} ({cols}) FROM STDIN") as copy:
+                for row in frame.iter_rows():
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {quote(table(model))} ({cols}) VALUES ({marks})"
+            for chunk in frame.iter_slices(BATCH):
+                cursor.executemany(sql, chunk.rows())
+    return frame.height
+
+
+def update(model: type[Model], frame: pl.DataFrame, key: str = "id") -> int:
+    """Set every other column of ``frame`` on the rows whose ``key`` matches."""
+    if frame.height == 0:
+        return 0
+    name = quote(table(model))
+    others = [c for c in frame.columns if c != key]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = quote(f"_upd_{table(model)}")
+            cols = ", ".join(quote(c) for c in frame.columns)
+            cursor.execute(
+                f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {cols} FROM {name} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
+                for row in frame.iter_rows():
+                    copy.write_row(row)
+            sets = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in others)
+            cursor.execute(f"UPDATE {name} SET {sets} FROM {temp} t WHERE {name}.{quote(key)} = t.{quote(key)}")
+            cursor.execute(f"DROP TABLE {temp}")
+        else:
+            sets = ", ".join(f"{quote(c)} = %s" for c in others)
+            sql = f"UPDATE {name} SET {sets} WHERE {quote(key)} = %s"
+            for chunk in frame.select(*others, key).iter_slices(BATCH):
+                cursor.executemany(sql, chunk.rows())
+    return frame.height
+
+
+def with_defaults(model: type[Model], frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns the frame leaves out get the model field's default (or null), as the ORM would."""
+    missing = []
+    for f in model._meta.concrete_fields:
+        if f.column in frame.columns or f.column == "id" or f.column in ("created_at", "updated_at"):
+            continue
+        if f.has_default():
+            missing.append(pl.lit(f.get_default()).alias(f.column))
+        elif f.null:
+            missing.append(pl.lit(None).alias(f.column))
+    return frame.with_columns(missing) if missing else frame
+
+
+def encrypt_columns(frame: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
+    """``<f>_plain`` columns become ``<f>_enc`` Fernet tokens (blank stays blank)."""
+    for f in fields:
+        plain = frame[f"{f}_plain"].fill_null("").to_list()
+        frame = frame.with_columns(pl.Series(f"{f}_enc", cipher().encrypt_many(plain), dtype=pl.String))
+    return frame.drop([f"{f}_plain" for f in fields])
+
+
+def hash_column(values: pl.Series) -> pl.Series:
+    return pl.Series(values.name, cipher().lookup_hashes(values.fill_null("").to_list()), dtype=pl.String)
+
+
+def db_datetime(moment: datetime) -> datetime:
+    """SQLite stores naive UTC (as Django does); PostgreSQL takes the aware value."""
+    if connection.vendor == "sqlite":
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def timestamps(model: type[Model], frame: pl.DataFrame, *, new: bool) -> pl.DataFrame:
+    now = db_datetime(timezone.now())
+    names = {f.column for f in model._meta.concrete_fields}
+    if "updated_at" in names:
+        frame = frame.with_columns(pl.lit(now).alias("updated_at"))
+    if new and "created_at" in names:
+        frame = frame.with_columns(pl.lit(now).alias("created_at"))
+    return frame
+
+
+def upsert(
+    model: type[Model],
+    frame: pl.DataFrame,
+    *,
+    keys: Sequence[str],
+    encrypted: Sequence[str] = (),
+) -> tuple[Counts, pl.DataFrame]:
+    """Insert rows whose ``keys`` are new, update rows that differ, leave equal rows alone.
+
+    ``frame`` holds the key columns, the value columns named as the table's columns, and for each field
+    in ``encrypted`` a ``<f>_plain`` column (compared through its ``<f>_hash``, encrypted only if written).
+    Returns the counts and a frame of the keys with their row ids and whether the row was written.
+    """
+    plain_cols = [f"{f}_plain" for f in encrypted]
+    compare = [c for c in frame.columns if c not in plain_cols and c not in keys and c != "id"]
+    have = existing(model, list(dict.fromkeys(["id", *keys, *compare])))
+    have = _align(have, frame, [*keys, *compare])
+    preassigned = "id" in keys
+    if preassigned:
+        have = have.with_columns(pl.col("id").alias("_found"))
+    joined = frame.join(have, on=list(keys), how="left", suffix="__old", nulls_equal=True)
+    is_new = joined["_found" if preassigned else "id"].is_null()
+    differs = joined.select(
+        pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compare] or [pl.lit(False)])
+    ).to_series()
+    new_rows = joined.filter(is_new).select(frame.columns)
+    changed = joined.filter(~is_new & differs).select(list(dict.fromkeys(["id", *frame.columns])))
+    counts = Counts(created=new_rows.height, updated=changed.height, unchanged=joined.height - new_rows.height - changed.height)
+
+    if not preassigned:
+        new_ids = reserve_ids(model, new_rows.height)
+        new_rows = new_rows.with_columns(pl.Series("id", new_ids, dtype=pl.Int64))
+    insert(model, with_defaults(model, timestamps(model, encrypt_columns(new_rows, encrypted), new=True)))
+    update(model, timestamps(model, encrypt_columns(changed, encrypted), new=False))
+    id_cols = list(dict.fromkeys([*keys, "id"]))
+    kept = joined.filter(~is_new).select(*id_cols).with_columns(differs.filter(~is_new).alias("written"))
+    fresh = new_rows.select(*id_cols).with_columns(pl.lit(True).alias("written"))
+    ids = pl.concat([kept, fresh], how="vertical_relaxed")
+    return counts, ids
+
+
+def _align(have: pl.DataFrame, frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Cast what the database returned to the frame's types so that equal values compare equal."""
+    casts = []
+    for c in columns:
+        target = frame.schema[c]
+        if have.schema.get(c) != target:
+            casts.append(pl.col(c).cast(target, strict=False))
+    return have.with_columns(casts) if casts else have

@@ -1,0 +1,35 @@
+"""The navigation a user sees: only the pages their role can use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from notoneless.accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    url_name: str
+    label: str | Promise
+
+
+SCOPED_PAGES = [
+    NavItem("overview", "overview", _("Overview")),
+    NavItem("schools", "school_list", _("Schools")),
+    NavItem("students", "student_search", _("Student search")),
+]
+ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
+
+
+def navigation(user: User) -> list[NavItem]:
+    """Every active account reads within its scope; only superusers administer the system."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    items = list(SCOPED_PAGES)
+    if user.is_superuser and user.is_staff:
+        items.append(ADMIN_PAGE)
+    return items
