@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 
 from notoneless.lib import parse
+from notoneless.lib.names import to_simplified
 from notoneless.registry.imports.grades import parse_grade
 from notoneless.registry.imports.issues import WARNING, IssueLog
 from notoneless.registry.imports.spec import FieldSpec, HeaderMatch, KindSpec, normalise_value
@@ -124,7 +125,8 @@ def _parse_choice(raw: pl.Series, f: FieldSpec) -> pl.Series:
 
 def _parse_grades(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog) -> pl.DataFrame:
     raw = frame[f.name]
-    parsed = {u: parse_grade(u) for u in raw.drop_nulls().unique().to_list()}
+    uniques = raw.drop_nulls().unique().to_list()
+    parsed = {u: parse_grade(s) for u, s in zip(uniques, to_simplified(uniques), strict=True)}
     hints = raw.replace_strict({k: v[0] for k, v in parsed.items() if v}, default=None, return_dtype=pl.String)
     numbers = raw.replace_strict({k: v[1] for k, v in parsed.items() if v}, default=None, return_dtype=pl.Int64)
     log.add(frame, raw.is_not_null() & numbers.is_null(), title, pl.col(f.name),

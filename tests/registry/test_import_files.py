@@ -1,0 +1,107 @@
+"""Files that cannot be imported as they are: each refused with a clear message, nothing written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import xlsxwriter
+
+from notoneless.registry.imports import import_file
+from notoneless.registry.imports.issues import write_error_workbook
+from notoneless.registry.models import Person, School, Student
+
+from .conftest import SCHOOLS, STUDENT_HEADER, student_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def reasons(result) -> str:
+    return " | ".join(result.log.frame()["reason_en"].to_list())
+
+
+def workbook_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "students.csv"
+    path.write_bytes(b"")
+    result = import_file("students", path)
+    assert result.outcome == "refused" and "empty" in reasons(result)
+
+
+def test_a_header_without_rows_is_refused(tmp_path, county):
+    path = tmp_path / "students.csv"
+    path.write_text(STUDENT_HEADER + "\n", encoding="utf-8")
+    result = import_file("students", path, term="2020-autumn")
+    assert result.outcome == "refused" and "no data rows" in reasons(result)
+
+
+def test_a_missing_required_column_is_named(county, run_import):
+    text = "\n".join([STUDENT_HEADER.replace("姓名,", ""), *(r.replace(",张伟", "") for r in student_rows()[:1])])
+    result = run_import("students", text + "\n")
+    assert result.outcome == "refused" and "name" in reasons(result)
+    assert Student.objects.count() == 0
+
+
+def test_a_file_of_another_kind_is_recognised(county, run_import):
+    result = run_import("students", SCHOOLS)
+    assert result.outcome == "refused"
+    assert "looks like a 'schools' file" in reasons(result)
+
+
+def test_a_password_protected_workbook_is_refused_with_advice(tmp_path, county):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = io.BytesIO(workbook_bytes([STUDENT_HEADER.split(","), student_rows()[0].split(",")]))
+    encrypted = io.BytesIO()
+    OOXMLFile(plain).encrypt("secret", encrypted)
+    path = tmp_path / "students.xlsx"
+    path.write_bytes(encrypted.getvalue())
+    result = import_file("students", path, term="2020-autumn")
+    assert result.outcome == "refused" and "password" in reasons(result)
+
+
+def test_an_executable_renamed_xlsx_is_refused(tmp_path):
+    path = tmp_path / "students.xlsx"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(200))
+    result = import_file("students", path)
+    assert result.outcome == "refused" and "not an Excel or CSV file" in reasons(result)
+
+
+def test_a_real_workbook_imports_like_its_csv(tmp_path, county):
+    path = tmp_path / "students.xlsx"
+    rows = [STUDENT_HEADER.split(","), *(r.split(",") for r in student_rows())]
+    path.write_bytes(workbook_bytes(rows))
+    result = import_file("students", path, term="2020-autumn")
+    assert result.outcome == "imported", result.as_dict()
+    assert Person.objects.count() == 3
+
+
+def test_a_title_row_above_the_header_is_skipped(tmp_path, county):
+    path = tmp_path / "schools.xlsx"
+    lines = [line.split(",") for line in SCHOOLS.strip().split("\n")]
+    path.write_bytes(workbook_bytes([["榆阳区学校名册（2020年）"], [], *lines]))
+    result = import_file("schools", path)
+    assert result.outcome == "imported", result.as_dict()
+    assert result.counts.unchanged == School.objects.count()
+
+
+def test_the_error_workbook_lists_every_problem_for_the_clerk(county, run_import, tmp_path):
+    import polars as pl
+
+    bad = [r.replace("6108020001", "9999999999").replace("6108020002", "9999999998") for r in student_rows()]
+    result = run_import("students", "\n".join([STUDENT_HEADER, *bad]) + "\n")
+    out = tmp_path / "errors.xlsx"
+    write_error_workbook(result.log, out)
+    sheet = pl.read_excel(out, engine="calamine", infer_schema_length=0)
+    assert sheet.height == result.errors + result.warnings
+    assert set(sheet["行 row"].drop_nulls().to_list()) >= {"2", "3"}
