@@ -6,7 +6,7 @@ Everything a deployment sets lives in environment variables:
   Defaults to a per-user folder.
 - ``NOTONELESS_DATABASE_URL``: a database URL; a SQLite file in the data folder when unset.
 - ``NOTONELESS_SECRET_KEY``: Django's secret key; generated into the data folder when unset.
-- ``NOTONELESS_FIELD_KEYS``: comma-separated Fernet keys for field encryption (first one encrypts)
+- ``NOTONELESS_FIELD_KEYS``: comma-separated field keys (32 bytes, base64url) for AES-GCM (first one encrypts)
   and ``NOTONELESS_LOOKUP_KEY`` for the keyed hash; both generated into the key file when unset.
 - ``NOTONELESS_DEBUG``: ``true``/``false`` (default false).
 """
@@ -56,7 +56,10 @@ def data_dir() -> Path:
 
 
 def database_url() -> str:
-    return os.environ.get("NOTONELESS_DATABASE_URL") or f"sqlite:///{data_dir() / 'notoneless.sqlite3'}"
+    return (
+        os.environ.get("NOTONELESS_DATABASE_URL")
+        or f"sqlite:///{data_dir() / 'notoneless.sqlite3'}"
+    )
 
 
 def _key_file() -> Path:
@@ -68,7 +71,7 @@ def _load_or_create_key_file() -> dict[str, object]:
     path = _key_file()
     if path.exists():
         return dict(json.loads(path.read_text(encoding="utf-8")))
-    keys = {
+    keys: dict[str, object] = {
         "secret_key": secrets.token_urlsafe(50),
         "field_keys": [urlsafe_b64encode(secrets.token_bytes(32)).decode()],
         "lookup_key": secrets.token_urlsafe(32),

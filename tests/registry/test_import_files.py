@@ -46,7 +46,9 @@ def test_a_header_without_rows_is_refused(tmp_path, county):
 
 
 def test_a_missing_required_column_is_named(county, run_import):
-    text = "\n".join([STUDENT_HEADER.replace("姓名,", ""), *(r.replace(",张伟", "") for r in student_rows()[:1])])
+    text = "\n".join(
+        [STUDENT_HEADER.replace("姓名,", ""), *(r.replace(",张伟", "") for r in student_rows()[:1])]
+    )
     result = run_import("students", text + "\n")
     assert result.outcome == "refused" and "name" in reasons(result)
     assert Student.objects.count() == 0
@@ -98,7 +100,10 @@ def test_a_title_row_above_the_header_is_skipped(tmp_path, county):
 def test_the_error_workbook_lists_every_problem_for_the_clerk(county, run_import, tmp_path):
     import polars as pl
 
-    bad = [r.replace("6108020001", "9999999999").replace("6108020002", "9999999998") for r in student_rows()]
+    bad = [
+        r.replace("6108020001", "9999999999").replace("6108020002", "9999999998")
+        for r in student_rows()
+    ]
     result = run_import("students", "\n".join([STUDENT_HEADER, *bad]) + "\n")
     out = tmp_path / "errors.xlsx"
     write_error_workbook(result.log, out)

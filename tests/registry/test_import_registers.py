@@ -29,11 +29,17 @@ H001,李强,之子,李明,{MING_TYPO},男,2010-01-01,鱼河镇,鱼河村,已脱�
 """
 
 
-def test_poverty_register_links_members_by_valid_id_and_keeps_typos_for_matching(enrolled, run_import):
+def test_poverty_register_links_members_by_valid_id_and_keeps_typos_for_matching(
+    enrolled, run_import
+):
     result = run_import("households", HOUSEHOLDS)
     assert result.outcome == "imported" and result.errors == 0 and result.warnings == 1
     household = Household.objects.get(number="H001")
-    assert (household.poverty_status, household.registered_year, household.exit_year) == ("exited", 2014, 2019)
+    assert (household.poverty_status, household.registered_year, household.exit_year) == (
+        "exited",
+        2014,
+        2019,
+    )
     assert household.history.count() == 1
     li = Person.objects.get(name="李娜")
     assert li.household == household and li.relation_to_head == "之女"
@@ -69,7 +75,11 @@ def test_disability_takes_the_id_from_the_certificate(enrolled, run_import):
     result = run_import("disability", text)
     assert result.outcome == "imported", result.as_dict()
     record = DisabilityRecord.objects.get()
-    assert (record.disability_type, record.disability_grade, record.link_method) == ("intellectual", 2, "exact_id")
+    assert (record.disability_type, record.disability_grade, record.link_method) == (
+        "intellectual",
+        2,
+        "exact_id",
+    )
     assert Person.objects.get(name="张伟").disabled is True
     assert record.certificate_masked == ZHANG[:6] + "*" * 10 + (ZHANG + "71")[-4:]
 
@@ -78,9 +88,15 @@ def test_hukou_and_studying_elsewhere_are_kept_as_register_records(enrolled, run
     hukou = "姓名,身份证号,性别,出生日期,乡镇,村,户籍地址,监护人姓名,户口性质\n赵小二,,男,2012/5/6,鱼河镇,鱼河村,,赵大,农村\n"
     assert run_import("hukou", hukou).outcome == "imported"
     record = HukouRecord.objects.get()
-    assert record.id_status == "missing" and record.village is not None and record.guardian_name_norm == "赵大"
-    elsewhere = "姓名,身份证号,性别,出生日期,乡镇,村,就读学校,就读地,学段,年级,证明材料\n" \
-                "孙丽,,女,2011-02-02,鱼河镇,鱼河村,西安市某小学,陕西省西安市,小学,四年级,学籍证明\n"
+    assert (
+        record.id_status == "missing"
+        and record.village is not None
+        and record.guardian_name_norm == "赵大"
+    )
+    elsewhere = (
+        "姓名,身份证号,性别,出生日期,乡镇,村,就读学校,就读地,学段,年级,证明材料\n"
+        "孙丽,,女,2011-02-02,鱼河镇,鱼河村,西安市某小学,陕西省西安市,小学,四年级,学籍证明\n"
+    )
     assert run_import("enrolled-elsewhere", elsewhere).outcome == "imported"
     assert StudyElsewhereRecord.objects.get().grade == 4
 
@@ -95,7 +111,10 @@ G999999999999999999,无名,中国农业银行,某人,6228480012345678902,本人,
     partial = run_import("bank-accounts", text, partial=True)
     assert partial.outcome == "partial"
     account = BankAccount.objects.get()
-    assert account.card_number_masked == "622848*********8901" and account.holder_relation == "guardian"
+    assert (
+        account.card_number_masked == "622848*********8901"
+        and account.holder_relation == "guardian"
+    )
 
 
 def test_attendance_refuses_two_statuses_for_one_day(enrolled, run_import):
@@ -111,8 +130,10 @@ G{LI},李娜,6108020002,2020-11-02,病假
 
 def test_teachers_are_placed_at_their_school(enrolled, run_import):
     teacher_id = make_id("610802", "19800101", "003")
-    text = f"姓名,身份证号,性别,出生日期,学校标识码,任教学科,学历,职称,岗位,联系电话\n" \
-           f"刘老师,{teacher_id},男,1980-01-01,6108020001,语文、音乐,本科,一级教师,专任教师,13700001111\n"
+    text = (
+        f"姓名,身份证号,性别,出生日期,学校标识码,任教学科,学历,职称,岗位,联系电话\n"
+        f"刘老师,{teacher_id},男,1980-01-01,6108020001,语文、音乐,本科,一级教师,专任教师,13700001111\n"
+    )
     assert run_import("teachers", text).outcome == "imported"
     teacher = Teacher.objects.get()
     assert teacher.subjects == "语文,音乐" and teacher.school.code == "6108020001"

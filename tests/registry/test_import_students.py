@@ -5,7 +5,15 @@ from datetime import date
 import pytest
 
 from notoneless.audit.models import AuditEntry
-from notoneless.registry.models import Enrollment, Guardian, ImportRun, Person, School, Student, StudentNumber
+from notoneless.registry.models import (
+    Enrollment,
+    Guardian,
+    ImportRun,
+    Person,
+    School,
+    Student,
+    StudentNumber,
+)
 from notoneless.registry.protection import decrypt, lookup_hash
 
 from .conftest import LI, STUDENT_HEADER, WANG, ZHANG, student_rows
@@ -62,14 +70,18 @@ def test_student_number_change_with_previous_number_keeps_one_person(county, run
     assert run_import("students", first).outcome == "imported"
     header = STUDENT_HEADER + ",原学籍号"
     rows = [r + "," for r in student_rows()[:2]]
-    rows.append(f"G{WANG},王芳,女,{WANG},20050101,回族,6108020004,高一,1班,是,农村,鱼河村,,王军,,,特别困难,L1234567")
+    rows.append(
+        f"G{WANG},王芳,女,{WANG},20050101,回族,6108020004,高一,1班,是,农村,鱼河村,,王军,,,特别困难,L1234567"
+    )
     result = run_import("students", "\n".join([header, *rows]) + "\n")
     assert result.outcome == "imported", result.as_dict()
     assert result.counts.created == 0 and result.counts.updated == 1
     wang = Person.objects.get(name="王芳")
     assert Person.objects.filter(name="王芳").count() == 1
     assert wang.id_status == "ok"
-    kinds = sorted(StudentNumber.objects.filter(student__person=wang).values_list("kind", flat=True))
+    kinds = sorted(
+        StudentNumber.objects.filter(student__person=wang).values_list("kind", flat=True)
+    )
     assert kinds == ["G", "L"]
     assert wang.student.student_number_masked.startswith("G610802")
 
@@ -124,8 +136,10 @@ def test_traditional_and_english_headers_and_gb18030_are_accepted(county, write_
     result = import_file("students", path, term="2020-autumn")
     assert result.outcome == "imported", result.as_dict()
     assert Person.objects.get().name_norm == "张伟"
-    english = "student number,name,sex,id number,birth date,school code,grade\n" + \
-        f"G{LI},Li Na,F,{LI},20130611,6108020002,2\n"
+    english = (
+        "student number,name,sex,id number,birth date,school code,grade\n"
+        + f"G{LI},Li Na,F,{LI},20130611,6108020002,2\n"
+    )
     result = import_file("students", write_file("en.csv", english), term="2020-autumn")
     assert result.outcome == "imported", result.as_dict()
     assert Enrollment.objects.get(student__person__name="Li Na").grade == 2

@@ -8,7 +8,9 @@ class AuditEntry(models.Model):
     """One audited event: a write, an import, or a reveal of a full sensitive value."""
 
     at = models.DateTimeField(db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     username = models.CharField(max_length=150, blank=True, help_text="kept if the account goes")
     action = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 SURNAME_READINGS = {
     "曾": "zeng|ceng",
@@ -29,11 +30,24 @@ SURNAME_READINGS = {
     "臧": "zang",
 }
 _STRIP = re.compile(r"[\s·•・.\u3000]")
-COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "长孙", "宇文")
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "令狐",
+    "慕容",
+    "长孙",
+    "宇文",
+)
 
 
 @cache
-def _converter():  # type: ignore[no-untyped-def]
+def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")

@@ -12,7 +12,16 @@ from notoneless.lib.resident_id import CHECK_CHARS, WEIGHTS
 EXCEL_EPOCH = date(1899, 12, 30)
 TRUE_WORDS = ["是", "y", "yes", "true", "1", "√", "✓", "有"]
 FALSE_WORDS = ["否", "n", "no", "false", "0", "×", "✗", "无"]
-SEX_WORDS = {"男": "M", "m": "M", "male": "M", "1": "M", "女": "F", "f": "F", "female": "F", "2": "F"}
+SEX_WORDS = {
+    "男": "M",
+    "m": "M",
+    "male": "M",
+    "1": "M",
+    "女": "F",
+    "f": "F",
+    "female": "F",
+    "2": "F",
+}
 FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
@@ -32,9 +41,11 @@ def parse_dates(s: pl.Series) -> pl.Series:
         .then(text.str.slice(0, 4) + "-" + text.str.slice(4, 2) + "-" + text.str.slice(6, 2))
         .otherwise(text)
     ).to_series()
-    from_serial = pl.select(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)).to_series()
+    from_serial = pl.select(pl.lit(EXCEL_EPOCH) + pl.duration(days=pl.lit(serial))).to_series()
     from_text = text.str.to_date("%Y-%m-%d", strict=False)
-    out = pl.select(pl.when(serial.is_not_null()).then(from_serial).otherwise(from_text)).to_series()
+    out = pl.select(
+        pl.when(serial.is_not_null()).then(from_serial).otherwise(from_text)
+    ).to_series()
     return out.alias(s.name)
 
 
@@ -81,7 +92,9 @@ def check_characters(first17: pl.Series) -> pl.Series:
     """MOD 11-2 check characters for a column of 17-digit strings (null where not 17 digits)."""
     ok = first17.str.contains(r"^\d{17}$").fill_null(False)
     digits = [first17.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
-    total = pl.select(pl.sum_horizontal(d * w for d, w in zip(digits, WEIGHTS, strict=True))).to_series()
+    total = pl.select(
+        pl.sum_horizontal(d * w for d, w in zip(digits, WEIGHTS, strict=True))
+    ).to_series()
     index = total % 11
     chars = index.replace_strict(dict(enumerate(CHECK_CHARS)), default=None, return_dtype=pl.String)
     return pl.select(pl.when(ok).then(chars).otherwise(None)).to_series()
@@ -90,10 +103,18 @@ def check_characters(first17: pl.Series) -> pl.Series:
 def id_facts(ids: pl.Series) -> pl.DataFrame:
     """For normalised IDs: well formed, check character right, birth date and sex as the ID says."""
     shaped = ids.str.contains(r"^\d{17}[\dX]$").fill_null(False)
-    check_ok = shaped & (check_characters(ids.str.slice(0, 17)) == ids.str.slice(17, 1)).fill_null(False)
+    check_ok = shaped & (check_characters(ids.str.slice(0, 17)) == ids.str.slice(17, 1)).fill_null(
+        False
+    )
     birth = ids.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     serial = ids.str.slice(16, 1).cast(pl.Int64, strict=False)
     sex = pl.select(pl.when(serial % 2 == 1).then(pl.lit("M")).otherwise(pl.lit("F"))).to_series()
     return pl.DataFrame(
-        {"shaped": shaped, "check_ok": check_ok, "id_birth": birth, "id_sex": sex, "region": ids.str.slice(0, 6)}
+        {
+            "shaped": shaped,
+            "check_ok": check_ok,
+            "id_birth": birth,
+            "id_sex": sex,
+            "region": ids.str.slice(0, 6),
+        }
     )

@@ -53,7 +53,9 @@ def read_table(path: Path, display_name: str | None = None) -> RawTable:
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
     except OSError as exc:
-        raise TableError(name, f"无法打开文件：{exc.strerror}", f"cannot open the file: {exc.strerror}") from exc
+        raise TableError(
+            name, f"无法打开文件：{exc.strerror}", f"cannot open the file: {exc.strerror}"
+        ) from exc
     if not head.strip():
         raise TableError(name, "文件是空的", "the file is empty")
     kind = sniff_format(head)
@@ -90,7 +92,9 @@ def _read_workbook(path: Path, name: str, file_format: str) -> RawTable:
             raise TableError(
                 name, "工作簿设有密码保护，请取消密码后导入", "the workbook is password-protected"
             ) from exc
-        raise TableError(name, f"无法读取工作簿：{text[:200]}", f"cannot read the workbook: {text[:200]}") from exc
+        raise TableError(
+            name, f"无法读取工作簿：{text[:200]}", f"cannot read the workbook: {text[:200]}"
+        ) from exc
     frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
     return RawTable(_blank_to_null(frame), name, file_format, reader.sheet_names[0])
 
@@ -103,7 +107,9 @@ def decode_text(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise TableError(
-        name, "无法识别文件编码（请用UTF-8或GB18030）", "unknown text encoding (use UTF-8 or GB18030)"
+        name,
+        "无法识别文件编码（请用UTF-8或GB18030）",
+        "unknown text encoding (use UTF-8 or GB18030)",
     )
 
 
@@ -126,14 +132,12 @@ def _read_csv(path: Path, name: str) -> RawTable:
 
 def _blank_to_null(frame: pl.DataFrame) -> pl.DataFrame:
     """Strip every cell; empty strings become null. Trailing all-empty rows are dropped."""
-    frame = frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in frame.columns
-    )
+    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     if frame.width == 0:
         return frame
     not_empty = pl.any_horizontal(pl.col(c).is_not_null() for c in frame.columns)
     keep = frame.select(not_empty.alias("k"))["k"]
-    last = keep.arg_true().max()
-    if last is None:
+    rows = keep.arg_true()
+    if rows.len() == 0:
         return frame.head(0)
-    return frame.head(int(last) + 1)  # type: ignore[call-overload]
+    return frame.head(int(rows[-1]) + 1)

@@ -1,7 +1,7 @@
 """The registers in Django's admin, for superusers: read-only, masked values only.
 
 Registers change through imports and actions (which audit); the admin is for looking. The
-``_enc`` columns (Fernet tokens) and ``_hash`` columns (keyed hashes) are never shown; the
+``_enc`` columns (encrypted tokens) and ``_hash`` columns (keyed hashes) are never shown; the
 ``_masked`` ones are.
 """
 

@@ -1,7 +1,7 @@
 """The registers: divisions, schools, households, persons, students, enrolments and the external registers.
 
 Sensitive values (resident IDs and numbers that contain one, bank cards, phones) are kept in three columns:
-``<field>_enc`` (Fernet token), ``<field>_hash`` (keyed lookup hash) and ``<field>_masked`` (what screens
+``<field>_enc`` (AES-GCM token), ``<field>_hash`` (keyed lookup hash) and ``<field>_masked`` (what screens
 show). They are written only through ``notoneless.registry.protection``.
 """
 
@@ -36,7 +36,9 @@ class Division(models.Model):
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=100)
     level = models.CharField(max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     is_urban = models.BooleanField(default=False)
 
     class Meta:
@@ -108,7 +110,9 @@ class Household(models.Model):
     registered_year = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(null=True, blank=True)
     monitored = models.BooleanField(default=False, help_text="under post-exit monitoring")
-    dibao = models.CharField(max_length=6, choices=choices.Dibao.choices, default=choices.Dibao.NONE)
+    dibao = models.CharField(
+        max_length=6, choices=choices.Dibao.choices, default=choices.Dibao.NONE
+    )
     tekun = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,7 +140,9 @@ class NamedIdentity(models.Model):
 
     name = models.CharField(_("name"), max_length=60)
     name_norm = models.CharField(max_length=60, db_index=True, help_text="simplified characters")
-    name_pinyin = models.CharField(max_length=200, blank=True, help_text="syllables; heteronyms joined by |")
+    name_pinyin = models.CharField(
+        max_length=200, blank=True, help_text="syllables; heteronyms joined by |"
+    )
     sex = models.CharField(max_length=1, choices=choices.Sex.choices, blank=True, default="")
     birth_date = models.DateField(null=True, blank=True)
     id_number_enc = enc_field()
@@ -152,10 +158,14 @@ class Person(NamedIdentity):
     """A child (or adult) with a stable internal id; student numbers and register records point here."""
 
     ethnicity = models.CharField(max_length=20, blank=True)
-    hukou_type = models.CharField(max_length=6, choices=choices.HukouType.choices, blank=True, default="")
+    hukou_type = models.CharField(
+        max_length=6, choices=choices.HukouType.choices, blank=True, default=""
+    )
     hukou_village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT)
     hukou_address = models.CharField(max_length=200, blank=True)
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
     relation_to_head = models.CharField(max_length=20, blank=True)
     orphan = models.BooleanField(default=False)
     left_behind = models.BooleanField(default=False)
@@ -203,11 +213,15 @@ class Enrollment(models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
     stage = models.CharField(max_length=12, choices=choices.Stage.choices)
-    grade = models.PositiveSmallIntegerField(help_text="preschool 1-3, compulsory 1-9, senior/vocational 1-3")
+    grade = models.PositiveSmallIntegerField(
+        help_text="preschool 1-3, compulsory 1-9, senior/vocational 1-3"
+    )
     class_name = models.CharField(max_length=40, blank=True)
     boarding = models.BooleanField(default=False)
     status = models.CharField(
-        max_length=12, choices=choices.EnrollmentStatus.choices, default=choices.EnrollmentStatus.ENROLLED
+        max_length=12,
+        choices=choices.EnrollmentStatus.choices,
+        default=choices.EnrollmentStatus.ENROLLED,
     )
     major = models.CharField(max_length=60, blank=True)
     major_category = models.CharField(max_length=40, blank=True)
@@ -215,7 +229,9 @@ class Enrollment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["student", "term", "school"], name="one_enrollment_per_school_term")
+            models.UniqueConstraint(
+                fields=["student", "term", "school"], name="one_enrollment_per_school_term"
+            )
         ]
         indexes = [models.Index(fields=["term", "school"])]
 
@@ -233,7 +249,9 @@ class Guardian(models.Model):
     phone_masked = masked_field()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "name_norm"], name="one_guardian_per_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name_norm"], name="one_guardian_per_name")
+        ]
 
 
 class BankAccount(models.Model):
@@ -254,7 +272,9 @@ class BankAccount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "card_number_hash"], name="one_account_per_card")
+            models.UniqueConstraint(
+                fields=["person", "card_number_hash"], name="one_account_per_card"
+            )
         ]
 
 
@@ -279,10 +299,14 @@ class RegisterRecord(NamedIdentity):
         PROBABILISTIC = "probabilistic", _("Probabilistic")
         MANUAL = "manual", _("Manual")
 
-    record_key = models.CharField(max_length=64, unique=True, help_text="natural key for re-imports")
+    record_key = models.CharField(
+        max_length=64, unique=True, help_text="natural key for re-imports"
+    )
     village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL)
-    link_method = models.CharField(max_length=14, choices=LinkMethod.choices, blank=True, default="")
+    link_method = models.CharField(
+        max_length=14, choices=LinkMethod.choices, blank=True, default=""
+    )
     import_run = models.ForeignKey("registry.ImportRun", null=True, on_delete=models.SET_NULL)
     source_row = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -294,7 +318,9 @@ class RegisterRecord(NamedIdentity):
 class PovertyMember(RegisterRecord):
     """A member of a registered-poor household (建档立卡)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="register_members")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="register_members"
+    )
     relation_to_head = models.CharField(max_length=20, blank=True)
 
 
@@ -321,7 +347,9 @@ class HukouRecord(RegisterRecord):
     address = models.CharField(max_length=200, blank=True)
     guardian_name = models.CharField(max_length=60, blank=True)
     guardian_name_norm = models.CharField(max_length=60, blank=True)
-    hukou_type = models.CharField(max_length=6, choices=choices.HukouType.choices, blank=True, default="")
+    hukou_type = models.CharField(
+        max_length=6, choices=choices.HukouType.choices, blank=True, default=""
+    )
 
 
 class StudyElsewhereRecord(RegisterRecord):
@@ -347,7 +375,9 @@ class ImportRun(models.Model):
     kind = models.CharField(max_length=30)
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
-    acting_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    acting_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL
+    )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)

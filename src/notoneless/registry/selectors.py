@@ -225,11 +225,10 @@ def get_person(user: User, person_id: int) -> Person:
 
 
 def get_student(user: User, student_id: int) -> Student:
-    """One student in scope, with every enrolment (school, term), student numbers and guardians."""
+    """One student in scope, with every enrolment (school, term) and the guardians."""
     enrolments = Enrollment.objects.select_related("school", "term").order_by("-term__start_date")
     students = students_for(user).prefetch_related(
         Prefetch("enrollments", queryset=enrolments),
-        Prefetch("numbers", queryset=StudentNumber.objects.order_by("first_seen")),
         "person__guardians",
     )
     student = students.filter(pk=student_id).first()

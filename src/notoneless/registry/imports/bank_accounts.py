@@ -15,15 +15,28 @@ STRICT_IDS = True
 
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     frame = attach_student(frame, ctx, id_number="student_id_number")
-    pair = pl.concat_str([pl.col("person_id").cast(pl.String), pl.col("card_number")], separator="|")
-    ctx.log.add(frame, pair.is_duplicated() & ~pair.is_first_distinct(), ctx.title("card_number"), None,
-                "同一学生同一卡号重复", "same card for the same student appears twice", severity="warning")
+    pair = pl.concat_str(
+        [pl.col("person_id").cast(pl.String), pl.col("card_number")], separator="|"
+    )
+    ctx.log.add(
+        frame,
+        pair.is_duplicated() & ~pair.is_first_distinct(),
+        ctx.title("card_number"),
+        None,
+        "同一学生同一卡号重复",
+        "same card for the same student appears twice",
+        severity="warning",
+    )
     return frame.filter(pair.is_first_distinct() | pl.col("person_id").is_null())
 
 
 def mask_card(column: str) -> pl.Expr:
     c = pl.col(column)
-    return (c.str.slice(0, 6) + pl.lit("*").repeat_by(c.str.len_chars() - 10).list.join("") + c.str.slice(-4)).fill_null("")
+    return (
+        c.str.slice(0, 6)
+        + pl.lit("*").repeat_by(c.str.len_chars() - 10).list.join("")
+        + c.str.slice(-4)
+    ).fill_null("")
 
 
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
@@ -40,6 +53,10 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         mask_card("card_number").alias("card_number_masked"),
         pl.lit(True).alias("active"),
     )
-    counts, _ = db.upsert(BankAccount, rows, keys=["person_id", "card_number_hash"],
-                          encrypted=["holder_id", "card_number"])
+    counts, _ = db.upsert(
+        BankAccount,
+        rows,
+        keys=["person_id", "card_number_hash"],
+        encrypted=["holder_id", "card_number"],
+    )
     return counts

@@ -23,10 +23,16 @@ def mask_expr(column: str, field_type: str) -> pl.Expr:
         return c
     keep_head = {"id_number": 6, "student_number": 7, "card": 6, "phone": 3}[field_type]
     n = c.str.len_chars()
-    masked = c.str.slice(0, keep_head) + pl.lit("*").repeat_by(n - keep_head - 4).list.join("") + c.str.slice(-4)
+    masked = (
+        c.str.slice(0, keep_head)
+        + pl.lit("*").repeat_by(n - keep_head - 4).list.join("")
+        + c.str.slice(-4)
+    )
     if field_type == "student_number":
         return pl.when(c.str.starts_with("L") | (n <= keep_head + 4)).then(c).otherwise(masked)
-    return pl.when(n <= keep_head + 4).then(pl.lit("*").repeat_by(n).list.join("")).otherwise(masked)
+    return (
+        pl.when(n <= keep_head + 4).then(pl.lit("*").repeat_by(n).list.join("")).otherwise(masked)
+    )
 
 
 def select_fields(raw: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
@@ -34,7 +40,8 @@ def select_fields(raw: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
     body = raw.slice(match.header_row)
     body = body.with_row_index("_row", offset=match.header_row + 1)
     selected = body.select(
-        pl.col("_row").cast(pl.Int64), *(pl.col(src).alias(name) for name, src in match.columns.items())
+        pl.col("_row").cast(pl.Int64),
+        *(pl.col(src).alias(name) for name, src in match.columns.items()),
     )
     # A data row with every mapped cell empty is a blank line between blocks, not a record.
     fields = list(match.columns)
@@ -55,43 +62,89 @@ def parse_fields(
     return frame
 
 
-def _parse_one(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, strict_ids: bool) -> pl.DataFrame:
+def _parse_one(
+    frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, strict_ids: bool
+) -> pl.DataFrame:
     raw = frame[f.name]
     present = raw.is_not_null()
     shown = mask_expr(f.name, f.type)
     if f.required:
-        log.add(frame, ~present, title, None, f"必填项“{title}”为空", f"required field '{title}' is empty")
+        log.add(
+            frame,
+            ~present,
+            title,
+            None,
+            f"必填项“{title}”为空",
+            f"required field '{title}' is empty",
+        )
     parsed: pl.Series
     if f.type in ("text", "name"):
         return frame
     if f.type == "digits":
         parsed = parse.to_ascii_digits(raw).str.replace(r"\.0+$", "").str.replace_all(r"\s", "")
         bad = present & ~parsed.str.contains(r"^\d+$").fill_null(False)
-        log.add(frame, bad, title, shown, f"“{title}”应为数字代码", f"'{title}' must be a numeric code")
+        log.add(
+            frame, bad, title, shown, f"“{title}”应为数字代码", f"'{title}' must be a numeric code"
+        )
     elif f.type == "date":
         parsed = parse.parse_dates(raw)
-        log.add(frame, present & parsed.is_null(), title, shown,
-                "日期无法识别（可用2008-03-05、2008/3/5、20080305、2008年3月5日）",
-                "unreadable date (use 2008-03-05, 2008/3/5, 20080305 or 2008年3月5日)")
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            "日期无法识别（可用2008-03-05、2008/3/5、20080305、2008年3月5日）",
+            "unreadable date (use 2008-03-05, 2008/3/5, 20080305 or 2008年3月5日)",
+        )
         log.add(frame, parsed > date.today(), title, shown, "日期晚于今天", "date is in the future")
     elif f.type == "bool":
         parsed = parse.parse_bools(raw)
-        log.add(frame, present & parsed.is_null(), title, shown, "应填“是”或“否”", "must be 是/否 (yes/no)")
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            "应填“是”或“否”",
+            "must be 是/否 (yes/no)",
+        )
     elif f.type == "sex":
         parsed = parse.parse_sex(raw)
-        log.add(frame, present & parsed.is_null(), title, shown, "性别应为“男”或“女”", "sex must be 男 or 女")
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            "性别应为“男”或“女”",
+            "sex must be 男 or 女",
+        )
     elif f.type == "int":
         parsed = parse.parse_int(raw)
-        log.add(frame, present & parsed.is_null(), title, shown, "应为整数", "must be a whole number")
+        log.add(
+            frame, present & parsed.is_null(), title, shown, "应为整数", "must be a whole number"
+        )
     elif f.type == "yuan":
         parsed = parse.parse_yuan_to_fen(raw)
-        log.add(frame, present & parsed.is_null(), title, shown,
-                "金额应为不小于0的数字（元，最多两位小数）", "amount must be a number ≥ 0 in yuan (2 decimals)")
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            "金额应为不小于0的数字（元，最多两位小数）",
+            "amount must be a number ≥ 0 in yuan (2 decimals)",
+        )
     elif f.type == "choice":
         parsed = _parse_choice(raw, f)
-        allowed = "、".join(sorted({k for k in f.values if not k.isascii()})) or "、".join(sorted(f.values))
-        log.add(frame, present & parsed.is_null(), title, shown,
-                f"无法识别的取值，可用：{allowed}", f"unknown value; accepted: {allowed}")
+        allowed = "、".join(sorted({k for k in f.values if not k.isascii()})) or "、".join(
+            sorted(f.values)
+        )
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            f"无法识别的取值，可用：{allowed}",
+            f"unknown value; accepted: {allowed}",
+        )
     elif f.type == "grade":
         return _parse_grades(frame, f, title, log)
     elif f.type == "id_number":
@@ -99,19 +152,38 @@ def _parse_one(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, 
     elif f.type == "student_number":
         parsed = parse.normalise_ids(raw)
         bad = present & ~parsed.str.contains(r"^[GJL][0-9A-Z]{5,30}$").fill_null(False)
-        log.add(frame, bad, title, shown, "学籍号应以G、J或L开头", "student number must start with G, J or L")
+        log.add(
+            frame,
+            bad,
+            title,
+            shown,
+            "学籍号应以G、J或L开头",
+            "student number must start with G, J or L",
+        )
         g_form = parsed.str.starts_with("G").fill_null(False) & ~bad
         facts = parse.id_facts(parsed.str.slice(1))
-        log.add(frame, g_form & ~facts["check_ok"], title, shown,
-                "G字头学籍号应为G加有效身份证号", "a G student number must be G + a valid resident ID")
+        log.add(
+            frame,
+            g_form & ~facts["check_ok"],
+            title,
+            shown,
+            "G字头学籍号应为G加有效身份证号",
+            "a G student number must be G + a valid resident ID",
+        )
     elif f.type == "phone":
-        parsed = parse.to_ascii_digits(raw).str.replace_all(r"[\s\-()（）]", "").str.replace(r"^\+?86", "")
+        parsed = (
+            parse.to_ascii_digits(raw)
+            .str.replace_all(r"[\s\-()（）]", "")
+            .str.replace(r"^\+?86", "")
+        )
         bad = present & ~parsed.str.contains(r"^\d{7,12}$").fill_null(False)
         log.add(frame, bad, title, shown, "电话号码格式不对", "not a phone number")
     elif f.type == "card":
         parsed = parse.to_ascii_digits(raw).str.replace_all(r"[\s\-]", "")
         bad = present & ~parsed.str.contains(r"^\d{12,19}$").fill_null(False)
-        log.add(frame, bad, title, shown, "银行卡号应为12-19位数字", "card number must be 12-19 digits")
+        log.add(
+            frame, bad, title, shown, "银行卡号应为12-19位数字", "card number must be 12-19 digits"
+        )
     else:
         raise ValueError(f"unknown field type {f.type!r} for {f.name}")
     return frame.with_columns(parsed.alias(f.name))
@@ -127,14 +199,26 @@ def _parse_grades(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog) 
     raw = frame[f.name]
     uniques = raw.drop_nulls().unique().to_list()
     parsed = {u: parse_grade(s) for u, s in zip(uniques, to_simplified(uniques), strict=True)}
-    hints = raw.replace_strict({k: v[0] for k, v in parsed.items() if v}, default=None, return_dtype=pl.String)
-    numbers = raw.replace_strict({k: v[1] for k, v in parsed.items() if v}, default=None, return_dtype=pl.Int64)
-    log.add(frame, raw.is_not_null() & numbers.is_null(), title, pl.col(f.name),
-            "年级无法识别（如：大班、三年级、初二、高一）", "unreadable grade (e.g. 大班, 三年级, 初二, 高一)")
+    hints = raw.replace_strict(
+        {k: v[0] for k, v in parsed.items() if v}, default=None, return_dtype=pl.String
+    )
+    numbers = raw.replace_strict(
+        {k: v[1] for k, v in parsed.items() if v}, default=None, return_dtype=pl.Int64
+    )
+    log.add(
+        frame,
+        raw.is_not_null() & numbers.is_null(),
+        title,
+        pl.col(f.name),
+        "年级无法识别（如：大班、三年级、初二、高一）",
+        "unreadable grade (e.g. 大班, 三年级, 初二, 高一)",
+    )
     return frame.with_columns(numbers.alias(f.name), hints.alias(f"{f.name}_hint"))
 
 
-def _parse_ids(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, strict: bool) -> pl.DataFrame:
+def _parse_ids(
+    frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, strict: bool
+) -> pl.DataFrame:
     """Normalise IDs and check them. Where ``strict`` (the student register, teachers, bank files), a bad
     check character is an error; in the external registers it is a warning and the value is kept as given,
     marked invalid, because those typos are what matching exists to repair."""
@@ -144,12 +228,22 @@ def _parse_ids(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, 
     bad = present & ~facts["check_ok"]
     shown = mask_expr(f.name, "id_number")
     severity = "error" if strict else WARNING
-    log.add(frame, bad, title, shown,
-            "身份证号无效（位数或校验码不对）" + ("" if strict else "，按原样保留待比对"),
-            "invalid resident ID (length or check character)" + ("" if strict else "; kept as given for matching"),
-            severity=severity)
+    log.add(
+        frame,
+        bad,
+        title,
+        shown,
+        "身份证号无效（位数或校验码不对）" + ("" if strict else "，按原样保留待比对"),
+        "invalid resident ID (length or check character)"
+        + ("" if strict else "; kept as given for matching"),
+        severity=severity,
+    )
     status = pl.select(
-        pl.when(~present).then(pl.lit("missing")).when(bad).then(pl.lit("invalid")).otherwise(pl.lit("ok"))
+        pl.when(~present)
+        .then(pl.lit("missing"))
+        .when(bad)
+        .then(pl.lit("invalid"))
+        .otherwise(pl.lit("ok"))
     ).to_series()
     frame = frame.with_columns(
         ids.alias(f.name),
@@ -160,15 +254,29 @@ def _parse_ids(frame: pl.DataFrame, f: FieldSpec, title: str, log: IssueLog, *, 
     return frame
 
 
-def check_id_agrees(frame: pl.DataFrame, id_field: str, titles: dict[str, str], log: IssueLog,
-                    *, strict: bool) -> None:
+def check_id_agrees(
+    frame: pl.DataFrame, id_field: str, titles: dict[str, str], log: IssueLog, *, strict: bool
+) -> None:
     """Birth date and sex given in their own columns must agree with the ID."""
     severity = "error" if strict else WARNING
     if "birth_date" in titles and id_field in titles:
-        log.add(frame, pl.col("birth_date").is_not_null() & (pl.col(f"{id_field}_birth") != pl.col("birth_date")),
-                titles["birth_date"], pl.col("birth_date").cast(pl.String),
-                "出生日期与身份证号不一致", "birth date disagrees with the resident ID", severity=severity)
+        log.add(
+            frame,
+            pl.col("birth_date").is_not_null()
+            & (pl.col(f"{id_field}_birth") != pl.col("birth_date")),
+            titles["birth_date"],
+            pl.col("birth_date").cast(pl.String),
+            "出生日期与身份证号不一致",
+            "birth date disagrees with the resident ID",
+            severity=severity,
+        )
     if "sex" in titles and id_field in titles:
-        log.add(frame, pl.col("sex").is_not_null() & (pl.col(f"{id_field}_sex") != pl.col("sex")),
-                titles["sex"], pl.col("sex"), "性别与身份证号不一致", "sex disagrees with the resident ID",
-                severity=severity)
+        log.add(
+            frame,
+            pl.col("sex").is_not_null() & (pl.col(f"{id_field}_sex") != pl.col("sex")),
+            titles["sex"],
+            pl.col("sex"),
+            "性别与身份证号不一致",
+            "sex disagrees with the resident ID",
+            severity=severity,
+        )

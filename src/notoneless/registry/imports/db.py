@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,23 @@ class Counts:
         return self
 
 
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """A large page cache for the import's connection (SQLite's default of 2 MB thrashes on index pages)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def table(model: type[Model]) -> str:
     return model._meta.db_table
 
@@ -39,7 +57,9 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def read_frame(sql: str, params: Sequence[Any] = (), schema: dict[str, Any] | None = None) -> pl.DataFrame:
+def read_frame(
+    sql: str, params: Sequence[Any] = (), schema: dict[str, Any] | None = None
+) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
@@ -52,7 +72,9 @@ def existing(model: type[Model], columns: Sequence[str]) -> pl.DataFrame:
     cols = ", ".join(quote(c) for c in columns)
     frame = read_frame(f"SELECT {cols} FROM {quote(table(model))}")
     if frame.height == 0:
-        return pl.DataFrame(schema={c: pl.Int64 if c.endswith("id") else pl.String for c in columns})
+        return pl.DataFrame(
+            schema={c: pl.Int64 if c.endswith("id") else pl.String for c in columns}
+        )
     return frame
 
 
@@ -64,7 +86,8 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [name, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [name, count],
             )
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the import runs in a BEGIN IMMEDIATE transaction, which holds the write lock.
@@ -108,7 +131,9 @@ def update(model: type[Model], frame: pl.DataFrame, key: str = "id") -> int:
                 for row in frame.iter_rows():
                     copy.write_row(row)
             sets = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in others)
-            cursor.execute(f"UPDATE {name} SET {sets} FROM {temp} t WHERE {name}.{quote(key)} = t.{quote(key)}")
+            cursor.execute(
+                f"UPDATE {name} SET {sets} FROM {temp} t WHERE {name}.{quote(key)} = t.{quote(key)}"
+            )
             cursor.execute(f"DROP TABLE {temp}")
         else:
             sets = ", ".join(f"{quote(c)} = %s" for c in others)
@@ -122,25 +147,33 @@ def with_defaults(model: type[Model], frame: pl.DataFrame) -> pl.DataFrame:
     """Columns the frame leaves out get the model field's default (or null), as the ORM would."""
     missing = []
     for f in model._meta.concrete_fields:
-        if f.column in frame.columns or f.column == "id" or f.column in ("created_at", "updated_at"):
+        if (
+            f.column in frame.columns
+            or f.column == "id"
+            or f.column in ("created_at", "updated_at")
+        ):
             continue
         if f.has_default():
-            missing.append(pl.lit(f.get_default()).alias(f.column))
+            missing.append(pl.lit(f.get_default()).alias(str(f.column)))
         elif f.null:
-            missing.append(pl.lit(None).alias(f.column))
+            missing.append(pl.lit(None).alias(str(f.column)))
     return frame.with_columns(missing) if missing else frame
 
 
 def encrypt_columns(frame: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
-    """``<f>_plain`` columns become ``<f>_enc`` Fernet tokens (blank stays blank)."""
+    """``<f>_plain`` columns become ``<f>_enc`` encrypted tokens (blank stays blank)."""
     for f in fields:
         plain = frame[f"{f}_plain"].fill_null("").to_list()
-        frame = frame.with_columns(pl.Series(f"{f}_enc", cipher().encrypt_many(plain), dtype=pl.String))
+        frame = frame.with_columns(
+            pl.Series(f"{f}_enc", cipher().encrypt_many(plain), dtype=pl.String)
+        )
     return frame.drop([f"{f}_plain" for f in fields])
 
 
 def hash_column(values: pl.Series) -> pl.Series:
-    return pl.Series(values.name, cipher().lookup_hashes(values.fill_null("").to_list()), dtype=pl.String)
+    return pl.Series(
+        values.name, cipher().lookup_hashes(values.fill_null("").to_list()), dtype=pl.String
+    )
 
 
 def db_datetime(moment: datetime) -> datetime:
@@ -183,19 +216,32 @@ def upsert(
     joined = frame.join(have, on=list(keys), how="left", suffix="__old", nulls_equal=True)
     is_new = joined["_found" if preassigned else "id"].is_null()
     differs = joined.select(
-        pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compare] or [pl.lit(False)])
+        pl.any_horizontal(
+            [~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compare] or [pl.lit(False)]
+        )
     ).to_series()
     new_rows = joined.filter(is_new).select(frame.columns)
     changed = joined.filter(~is_new & differs).select(list(dict.fromkeys(["id", *frame.columns])))
-    counts = Counts(created=new_rows.height, updated=changed.height, unchanged=joined.height - new_rows.height - changed.height)
+    counts = Counts(
+        created=new_rows.height,
+        updated=changed.height,
+        unchanged=joined.height - new_rows.height - changed.height,
+    )
 
     if not preassigned:
         new_ids = reserve_ids(model, new_rows.height)
         new_rows = new_rows.with_columns(pl.Series("id", new_ids, dtype=pl.Int64))
-    insert(model, with_defaults(model, timestamps(model, encrypt_columns(new_rows, encrypted), new=True)))
+    insert(
+        model,
+        with_defaults(model, timestamps(model, encrypt_columns(new_rows, encrypted), new=True)),
+    )
     update(model, timestamps(model, encrypt_columns(changed, encrypted), new=False))
     id_cols = list(dict.fromkeys([*keys, "id"]))
-    kept = joined.filter(~is_new).select(*id_cols).with_columns(differs.filter(~is_new).alias("written"))
+    kept = (
+        joined.filter(~is_new)
+        .select(*id_cols)
+        .with_columns(differs.filter(~is_new).alias("written"))
+    )
     fresh = new_rows.select(*id_cols).with_columns(pl.lit(True).alias("written"))
     ids = pl.concat([kept, fresh], how="vertical_relaxed")
     return counts, ids

@@ -49,11 +49,21 @@ class IssueLog:
             )
         )
 
-    def add_file_issue(self, reason_zh: str, reason_en: str, column: str = "", severity: str = ERROR) -> None:
+    def add_file_issue(
+        self, reason_zh: str, reason_en: str, column: str = "", severity: str = ERROR
+    ) -> None:
         self.parts.append(
             pl.DataFrame(
-                [{"row": None, "column": column, "value": None, "severity": severity,
-                  "reason_zh": reason_zh, "reason_en": reason_en}],
+                [
+                    {
+                        "row": None,
+                        "column": column,
+                        "value": None,
+                        "severity": severity,
+                        "reason_zh": reason_zh,
+                        "reason_en": reason_en,
+                    }
+                ],
                 schema=ISSUE_SCHEMA,
             )
         )
@@ -77,12 +87,17 @@ class IssueLog:
     def bad_rows(self) -> set[int]:
         rows: set[int] = set()
         for part in self.parts:
-            rows.update(r for r in part.filter(pl.col("severity") == ERROR)["row"].to_list() if r is not None)
+            rows.update(
+                r
+                for r in part.filter(pl.col("severity") == ERROR)["row"].to_list()
+                if r is not None
+            )
         return rows
 
     def has_file_error(self) -> bool:
         return any(
-            p.filter((pl.col("severity") == ERROR) & pl.col("row").is_null()).height for p in self.parts
+            p.filter((pl.col("severity") == ERROR) & pl.col("row").is_null()).height
+            for p in self.parts
         )
 
 
@@ -91,10 +106,20 @@ def write_error_workbook(log: IssueLog, path: Path) -> None:
     import xlsxwriter
 
     frame = log.frame()
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False}
+    )
     sheet = workbook.add_worksheet("问题 issues")
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    headers = ["文件 file", "行 row", "列 column", "值 value (masked)", "级别 severity", "原因", "reason"]
+    headers = [
+        "文件 file",
+        "行 row",
+        "列 column",
+        "值 value (masked)",
+        "级别 severity",
+        "原因",
+        "reason",
+    ]
     for col, text in enumerate(headers):
         sheet.write_string(0, col, text, bold)
     sheet.set_column(0, 0, 24)

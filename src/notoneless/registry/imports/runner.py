@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import polars as pl
@@ -31,7 +30,7 @@ from notoneless.registry.imports.issues import IssueLog
 from notoneless.registry.imports.spec import kinds, layouts, match_headers
 from notoneless.registry.models import ImportRun
 
-HANDLERS: dict[str, ModuleType] = {
+HANDLERS: dict[str, Any] = {
     "divisions": divisions,
     "schools": schools,
     "students": students,
@@ -72,9 +71,11 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in (ImportRun.Outcome.IMPORTED, ImportRun.Outcome.PARTIAL, ImportRun.Outcome.DRY_RUN) and (
-            self.outcome != ImportRun.Outcome.DRY_RUN or self.errors == 0
-        )
+        return self.outcome in (
+            ImportRun.Outcome.IMPORTED,
+            ImportRun.Outcome.PARTIAL,
+            ImportRun.Outcome.DRY_RUN,
+        ) and (self.outcome != ImportRun.Outcome.DRY_RUN or self.errors == 0)
 
     def as_dict(self) -> dict[str, Any]:
         issues = self.log.frame() if self.log else pl.DataFrame()
@@ -125,13 +126,23 @@ def import_file(
             frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
         if frame.height and (not log.errors or partial):
             say("writing")
-            result.counts, result.outcome = _write(handler, frame, ctx, dry_run, partial and log.errors > 0)
+            result.counts, result.outcome = _write(
+                handler, frame, ctx, dry_run, partial and log.errors > 0
+            )
     result.import_run_id = _record_run(result, path, started, acting_user, client)
     return result
 
 
-def _read_and_check(kind: str, path: Path, name: str, log: IssueLog, layout_name: str | None, started: Any,
-                    acting_user: Any, term_code: str | None) -> tuple[pl.DataFrame | None, ImportContext | None]:
+def _read_and_check(
+    kind: str,
+    path: Path,
+    name: str,
+    log: IssueLog,
+    layout_name: str | None,
+    started: Any,
+    acting_user: Any,
+    term_code: str | None,
+) -> tuple[pl.DataFrame | None, ImportContext | None]:
     spec = kinds()[kind]
     layout = layouts().get(layout_name) if layout_name else None
     if layout_name and layout is None:
@@ -147,30 +158,44 @@ def _read_and_check(kind: str, path: Path, name: str, log: IssueLog, layout_name
         _refuse_missing_columns(kind, raw.frame, match.missing, spec, log)
         return None, None
     for text in match.ignored:
-        log.add_file_issue(f"未识别的列“{text}”已忽略", f"unrecognised column '{text}' ignored", text, "warning")
+        log.add_file_issue(
+            f"未识别的列“{text}”已忽略", f"unrecognised column '{text}' ignored", text, "warning"
+        )
     for text in match.duplicated:
-        log.add_file_issue(f"重复的列“{text}”已忽略", f"duplicate column '{text}' ignored", text, "warning")
+        log.add_file_issue(
+            f"重复的列“{text}”已忽略", f"duplicate column '{text}' ignored", text, "warning"
+        )
     frame = select_fields(raw.frame, match)
     if frame.height == 0:
         log.add_file_issue("文件中没有数据行", "the file has a header but no data rows")
         return None, None
-    ctx = ImportContext(kind=kind, log=log, titles=match.titles, started_at=started, acting_user=acting_user)
+    ctx = ImportContext(
+        kind=kind, log=log, titles=match.titles, started_at=started, acting_user=acting_user
+    )
     if kind in students.TERM_KINDS:
         ctx.term = students.resolve_term(term_code, log)
         if ctx.term is None:
             return None, None
     frame = parse_fields(frame, spec, match, log, strict_ids=HANDLERS[kind].STRICT_IDS)
     if layout:
-        frame = frame.with_columns(pl.col(k).fill_null(pl.lit(v)) for k, v in layout.defaults.items())
+        frame = frame.with_columns(
+            pl.col(k).fill_null(pl.lit(v)) for k, v in layout.defaults.items()
+        )
     return frame, ctx
 
 
-def _refuse_missing_columns(kind: str, raw: pl.DataFrame, missing: list[str], spec: Any, log: IssueLog) -> None:
+def _refuse_missing_columns(
+    kind: str, raw: pl.DataFrame, missing: list[str], spec: Any, log: IssueLog
+) -> None:
     titles = "、".join(spec.fields[m].aliases[0] for m in missing)
-    log.add_file_issue(f"缺少必需的列：{titles}", f"missing required column(s): {', '.join(missing)}")
+    log.add_file_issue(
+        f"缺少必需的列：{titles}", f"missing required column(s): {', '.join(missing)}"
+    )
     likely = _likely_kind(raw)
     if likely and likely != kind:
-        log.add_file_issue(f"这个文件看起来是“{likely}”类文件", f"this file looks like a '{likely}' file")
+        log.add_file_issue(
+            f"这个文件看起来是“{likely}”类文件", f"this file looks like a '{likely}' file"
+        )
 
 
 def _likely_kind(raw: pl.DataFrame) -> str | None:
@@ -186,11 +211,12 @@ def _likely_kind(raw: pl.DataFrame) -> str | None:
     return best
 
 
-def _write(handler: ModuleType, frame: pl.DataFrame, ctx: ImportContext, dry_run: bool,
-           partial: bool) -> tuple[db.Counts, str]:
+def _write(
+    handler: Any, frame: pl.DataFrame, ctx: ImportContext, dry_run: bool, partial: bool
+) -> tuple[db.Counts, str]:
     counts = db.Counts()
     try:
-        with transaction.atomic():
+        with db.bulk_session(), transaction.atomic():
             counts = handler.write(frame, ctx)
             if dry_run:
                 raise ImportRefused
@@ -199,7 +225,9 @@ def _write(handler: ModuleType, frame: pl.DataFrame, ctx: ImportContext, dry_run
     return counts, ImportRun.Outcome.PARTIAL if partial else ImportRun.Outcome.IMPORTED
 
 
-def _record_run(result: ImportResult, path: Path, started: Any, acting_user: Any, client: str) -> int:
+def _record_run(
+    result: ImportResult, path: Path, started: Any, acting_user: Any, client: str
+) -> int:
     with transaction.atomic():
         run = ImportRun.objects.create(
             kind=result.kind,
@@ -221,9 +249,14 @@ def _record_run(result: ImportResult, path: Path, started: Any, acting_user: Any
             acting_user=acting_user,
             object_type="ImportRun",
             object_id=run.pk,
-            detail={"file": result.file_name, "outcome": result.outcome, "rows": result.rows,
-                    "created": result.counts.created, "updated": result.counts.updated,
-                    "errors": result.errors},
+            detail={
+                "file": result.file_name,
+                "outcome": result.outcome,
+                "rows": result.rows,
+                "created": result.counts.created,
+                "updated": result.counts.updated,
+                "errors": result.errors,
+            },
             client=client,
         )
     return run.pk

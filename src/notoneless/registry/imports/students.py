@@ -17,7 +17,16 @@ from notoneless.registry.imports.columns import check_id_agrees, mask_expr
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.grades import settle_stage
 from notoneless.registry.imports.issues import WARNING, IssueLog
-from notoneless.registry.models import Enrollment, Guardian, Household, Person, School, Student, StudentNumber, Term
+from notoneless.registry.models import (
+    Enrollment,
+    Guardian,
+    Household,
+    Person,
+    School,
+    Student,
+    StudentNumber,
+    Term,
+)
 
 STRICT_IDS = True
 TERM_KINDS = {"students"}
@@ -46,12 +55,15 @@ def resolve_term(code: str | None, log: IssueLog) -> Term | None:
     code = code or current_term_code(timezone.localdate())
     match = _TERM.match(code)
     if not match:
-        log.add_file_issue(f"学期“{code}”格式不对（如2020-autumn）", f"term '{code}' must look like 2020-autumn")
+        log.add_file_issue(
+            f"学期“{code}”格式不对（如2020-autumn）", f"term '{code}' must look like 2020-autumn"
+        )
         return None
     year, season = int(match.group(1)), match.group(2)
     start, end = term_dates(year, season)
     term, _ = Term.objects.get_or_create(
-        code=code, defaults={"school_year": year, "season": season, "start_date": start, "end_date": end}
+        code=code,
+        defaults={"school_year": year, "season": season, "start_date": start, "end_date": end},
     )
     return term
 
@@ -59,22 +71,40 @@ def resolve_term(code: str | None, log: IssueLog) -> Term | None:
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     log, t = ctx.log, ctx.title
     check_id_agrees(frame, "id_number", ctx.titles, log, strict=True)
-    log.add(frame, pl.col("student_number").is_duplicated() & pl.col("student_number").is_not_null(),
-            t("student_number"), _masked("student_number"),
-            "文件中学籍号重复", "student number appears more than once in the file")
+    log.add(
+        frame,
+        pl.col("student_number").is_duplicated() & pl.col("student_number").is_not_null(),
+        t("student_number"),
+        _masked("student_number"),
+        "文件中学籍号重复",
+        "student number appears more than once in the file",
+    )
     dup_id = pl.col("id_number").is_not_null() & pl.col("id_number").is_duplicated()
-    log.add(frame, dup_id, t("id_number"), _masked("id_number"),
-            "文件中身份证号重复（同一人有两条学籍）", "resident ID appears more than once in the file")
+    log.add(
+        frame,
+        dup_id,
+        t("id_number"),
+        _masked("id_number"),
+        "文件中身份证号重复（同一人有两条学籍）",
+        "resident ID appears more than once in the file",
+    )
     g_mismatch = (
         pl.col("student_number").str.starts_with("G")
         & pl.col("id_number").is_not_null()
         & (pl.col("student_number").str.slice(1) != pl.col("id_number"))
     )
-    log.add(frame, g_mismatch, t("student_number"), _masked("student_number"),
-            "G字头学籍号与身份证号不一致", "G student number does not carry the row's resident ID")
+    log.add(
+        frame,
+        g_mismatch,
+        t("student_number"),
+        _masked("student_number"),
+        "G字头学籍号与身份证号不一致",
+        "G student number does not carry the row's resident ID",
+    )
     frame = _resolve_school(frame, ctx)
-    frame = places.resolve_villages(frame, ctx, village="hukou_village", township="hukou_township",
-                                    out="hukou_village_id")
+    frame = places.resolve_villages(
+        frame, ctx, village="hukou_village", township="hukou_township", out="hukou_village_id"
+    )
     return _resolve_household(frame, ctx)
 
 
@@ -87,31 +117,59 @@ def _resolve_school(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         {"id": "school_id", "code": "school_code", "school_type": "_school_type"}
     )
     frame = frame.join(schools, on="school_code", how="left")
-    ctx.log.add(frame, pl.col("school_code").is_not_null() & pl.col("school_id").is_null(), ctx.title("school_code"),
-                pl.col("school_code"), "学校标识码不在学校名册中（请先导入学校）",
-                "school code is not in the school register (import schools first)")
-    combos = frame.select("grade_hint", "grade", "_school_type").unique().drop_nulls(["grade", "_school_type"])
+    ctx.log.add(
+        frame,
+        pl.col("school_code").is_not_null() & pl.col("school_id").is_null(),
+        ctx.title("school_code"),
+        pl.col("school_code"),
+        "学校标识码不在学校名册中（请先导入学校）",
+        "school code is not in the school register (import schools first)",
+    )
+    combos = (
+        frame.select("grade_hint", "grade", "_school_type")
+        .unique()
+        .drop_nulls(["grade", "_school_type"])
+    )
     settled = [
-        {**row, "stage": s[0], "_grade": s[1]} if (s := settle_stage(row["grade_hint"] or "", row["grade"],
-                                                                   row["_school_type"])) else
-        {**row, "stage": None, "_grade": None}
+        {**row, "stage": s[0], "_grade": s[1]}
+        if (s := settle_stage(row["grade_hint"] or "", row["grade"], row["_school_type"]))
+        else {**row, "stage": None, "_grade": None}
         for row in combos.to_dicts()
     ]
     table = pl.DataFrame(settled, schema={**combos.schema, "stage": pl.String, "_grade": pl.Int64})
-    frame = frame.join(table, on=["grade_hint", "grade", "_school_type"], how="left", nulls_equal=True)
-    bad = pl.col("grade").is_not_null() & pl.col("school_id").is_not_null() & pl.col("stage").is_null()
-    ctx.log.add(frame, bad, ctx.title("grade"), pl.col("grade").cast(pl.String),
-                "年级与学校类型不符", "grade does not fit the school's type")
+    frame = frame.join(
+        table, on=["grade_hint", "grade", "_school_type"], how="left", nulls_equal=True
+    )
+    bad = (
+        pl.col("grade").is_not_null()
+        & pl.col("school_id").is_not_null()
+        & pl.col("stage").is_null()
+    )
+    ctx.log.add(
+        frame,
+        bad,
+        ctx.title("grade"),
+        pl.col("grade").cast(pl.String),
+        "年级与学校类型不符",
+        "grade does not fit the school's type",
+    )
     return frame.with_columns(pl.col("_grade").alias("grade")).drop("_grade", "grade_hint")
 
 
 def _resolve_household(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
-    households = db.existing(Household, ["id", "number"]).rename({"id": "household_id", "number": "household_number"})
+    households = db.existing(Household, ["id", "number"]).rename(
+        {"id": "household_id", "number": "household_number"}
+    )
     frame = frame.join(households, on="household_number", how="left")
-    ctx.log.add(frame, pl.col("household_number").is_not_null() & pl.col("household_id").is_null(),
-                ctx.title("household_number"), pl.col("household_number"),
-                "户编号不在建档立卡名册中，暂不关联", "household number not in the poverty register yet; not linked",
-                severity=WARNING)
+    ctx.log.add(
+        frame,
+        pl.col("household_number").is_not_null() & pl.col("household_id").is_null(),
+        ctx.title("household_number"),
+        pl.col("household_number"),
+        "户编号不在建档立卡名册中，暂不关联",
+        "household number not in the poverty register yet; not linked",
+        severity=WARNING,
+    )
     return frame
 
 
@@ -145,25 +203,36 @@ def _resolve_people(frame: pl.DataFrame) -> pl.DataFrame:
     numbers = db.existing(StudentNumber, ["number_hash", "student_id"])
     students = db.existing(Student, ["id", "person_id"]).rename({"id": "student_id"})
     known = numbers.join(students, on="student_id").select(
-        pl.col("number_hash"), pl.col("student_id").cast(pl.Int64), pl.col("person_id").cast(pl.Int64)
+        pl.col("number_hash"),
+        pl.col("student_id").cast(pl.Int64),
+        pl.col("person_id").cast(pl.Int64),
     )
     by_id = (
         db.existing(Person, ["id", "id_number_hash"])
         .filter(pl.col("id_number_hash") != "")
         .rename({"id": "person_id"})
         .join(students, on="person_id")
-        .select(pl.col("id_number_hash"), pl.col("student_id").cast(pl.Int64).alias("_s3"),
-                pl.col("person_id").cast(pl.Int64).alias("_p3"))
+        .select(
+            pl.col("id_number_hash"),
+            pl.col("student_id").cast(pl.Int64).alias("_s3"),
+            pl.col("person_id").cast(pl.Int64).alias("_p3"),
+        )
         .unique("id_number_hash", keep="first")
     )
-    frame = frame.join(known.rename({"student_id": "_s1", "person_id": "_p1"}), on="number_hash", how="left")
+    frame = frame.join(
+        known.rename({"student_id": "_s1", "person_id": "_p1"}), on="number_hash", how="left"
+    )
     frame = frame.join(
         known.rename({"number_hash": "previous_hash", "student_id": "_s2", "person_id": "_p2"}),
-        on="previous_hash", how="left",
+        on="previous_hash",
+        how="left",
     )
-    frame = frame.join(by_id.filter(pl.col("id_number_hash") != ""), on="id_number_hash", how="left")
+    frame = frame.join(
+        by_id.filter(pl.col("id_number_hash") != ""), on="id_number_hash", how="left"
+    )
     return frame.with_columns(
-        pl.coalesce("_s1", "_s2", "_s3").alias("student_id"), pl.coalesce("_p1", "_p2", "_p3").alias("person_id")
+        pl.coalesce("_s1", "_s2", "_s3").alias("student_id"),
+        pl.coalesce("_p1", "_p2", "_p3").alias("person_id"),
     ).drop("_s1", "_s2", "_s3", "_p1", "_p2", "_p3")
 
 
@@ -177,7 +246,9 @@ def _assign_ids(frame: pl.DataFrame) -> pl.DataFrame:
     new_student = [next(student_ids) if n else None for n in is_new.to_list()]
     return frame.with_columns(
         pl.coalesce(pl.col("person_id"), pl.Series(new_person, dtype=pl.Int64)).alias("person_id"),
-        pl.coalesce(pl.col("student_id"), pl.Series(new_student, dtype=pl.Int64)).alias("student_id"),
+        pl.coalesce(pl.col("student_id"), pl.Series(new_student, dtype=pl.Int64)).alias(
+            "student_id"
+        ),
         is_new.alias("_new"),
     )
 
@@ -185,7 +256,9 @@ def _assign_ids(frame: pl.DataFrame) -> pl.DataFrame:
 def _person_columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(
         pl.col("person_id").alias("id"),
-        "name", "name_norm", "name_pinyin",
+        "name",
+        "name_norm",
+        "name_pinyin",
         pl.coalesce("sex", "id_number_sex").fill_null("").alias("sex"),
         pl.coalesce("birth_date", "id_number_birth").alias("birth_date"),
         pl.col("id_number").alias("id_number_plain"),
@@ -217,28 +290,48 @@ def _student_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 # person column -> the file field it comes from, for columns a file may leave out
 OPTIONAL_PERSON_FIELDS = {
-    "ethnicity": "ethnicity", "hukou_type": "hukou_type", "hukou_village_id": "hukou_village",
-    "hukou_address": "hukou_village", "household_id": "household_number", "orphan": "orphan",
-    "left_behind": "left_behind", "single_parent": "single_parent", "in_distress": "in_distress",
+    "ethnicity": "ethnicity",
+    "hukou_type": "hukou_type",
+    "hukou_village_id": "hukou_village",
+    "hukou_address": "hukou_village",
+    "household_id": "household_number",
+    "orphan": "orphan",
+    "left_behind": "left_behind",
+    "single_parent": "single_parent",
+    "in_distress": "in_distress",
 }
 
 
 def _write_people(frame: pl.DataFrame, ctx: ImportContext) -> set[int]:
     """Rows whose person or student record was created or changed."""
-    people = _person_columns(frame).with_columns(pl.lit("").alias("relation_to_head"), pl.lit(False).alias("disabled"))
+    people = _person_columns(frame).with_columns(
+        pl.lit("").alias("relation_to_head"), pl.lit(False).alias("disabled")
+    )
     people_new = people.filter(frame["_new"])
     # A column the file does not have leaves what the person has alone (another register may have set it),
     # and so do the facts other registers own: disability, household relation.
-    absent = [column for column, source in OPTIONAL_PERSON_FIELDS.items() if source not in ctx.titles]
+    absent = [
+        column for column, source in OPTIONAL_PERSON_FIELDS.items() if source not in ctx.titles
+    ]
     people_old = people.filter(~frame["_new"]).drop("relation_to_head", "disabled", *absent)
     touched: set[int] = set()
     for part in (people_new, people_old):
         _, written = db.upsert(Person, part, keys=["id"], encrypted=["id_number"])
         written = written.filter("written")
-        touched |= set(frame.join(written.rename({"id": "person_id"}), on="person_id", how="semi")["_row"].to_list())
-    _, written = db.upsert(Student, _student_columns(frame), keys=["id"], encrypted=["student_number"])
+        touched |= set(
+            frame.join(written.rename({"id": "person_id"}), on="person_id", how="semi")[
+                "_row"
+            ].to_list()
+        )
+    _, written = db.upsert(
+        Student, _student_columns(frame), keys=["id"], encrypted=["student_number"]
+    )
     written = written.filter("written")
-    touched |= set(frame.join(written.rename({"id": "student_id"}), on="student_id", how="semi")["_row"].to_list())
+    touched |= set(
+        frame.join(written.rename({"id": "student_id"}), on="student_id", how="semi")[
+            "_row"
+        ].to_list()
+    )
     return touched
 
 
@@ -254,7 +347,9 @@ def _write_numbers(frame: pl.DataFrame, ctx: ImportContext) -> None:
         pl.lit(db.db_datetime(ctx.started_at)).alias("first_seen"),
     )
     fresh = db.encrypt_columns(fresh.rename({"number_plain": "number_plain"}), ["number"])
-    fresh = fresh.with_columns(pl.Series("id", db.reserve_ids(StudentNumber, fresh.height), dtype=pl.Int64))
+    fresh = fresh.with_columns(
+        pl.Series("id", db.reserve_ids(StudentNumber, fresh.height), dtype=pl.Int64)
+    )
     db.insert(StudentNumber, fresh)
 
 
@@ -272,9 +367,13 @@ def _write_enrollments(frame: pl.DataFrame, term: Term) -> set[int]:
         pl.col("major").fill_null(""),
         pl.col("major_category").fill_null(""),
     )
-    _, written = db.upsert(Enrollment, rows.drop("_row"), keys=["student_id", "term_id", "school_id"])
+    _, written = db.upsert(
+        Enrollment, rows.drop("_row"), keys=["student_id", "term_id", "school_id"]
+    )
     written = written.filter("written")
-    return set(rows.join(written, on=["student_id", "term_id", "school_id"], how="semi")["_row"].to_list())
+    return set(
+        rows.join(written, on=["student_id", "term_id", "school_id"], how="semi")["_row"].to_list()
+    )
 
 
 def _write_guardians(frame: pl.DataFrame) -> set[int]:
@@ -295,8 +394,12 @@ def _write_guardians(frame: pl.DataFrame) -> set[int]:
         db.hash_column(with_guardian["guardian_phone"]).alias("phone_hash"),
         mask_phone("guardian_phone").alias("phone_masked"),
     )
-    _, written = db.upsert(Guardian, rows.drop("_row"), keys=["person_id", "name_norm"],
-                           encrypted=["id_number", "phone"])
+    _, written = db.upsert(
+        Guardian,
+        rows.drop("_row"),
+        keys=["person_id", "name_norm"],
+        encrypted=["id_number", "phone"],
+    )
     written = written.filter("written")
     return set(rows.join(written, on=["person_id", "name_norm"], how="semi")["_row"].to_list())
 
@@ -309,10 +412,18 @@ def mask_id(column: str) -> pl.Expr:
 
 def mask_number(column: str) -> pl.Expr:
     c = pl.col(column)
-    masked = c.str.slice(0, 7) + pl.lit("*").repeat_by(c.str.len_chars() - 11).list.join("") + c.str.slice(-4)
+    masked = (
+        c.str.slice(0, 7)
+        + pl.lit("*").repeat_by(c.str.len_chars() - 11).list.join("")
+        + c.str.slice(-4)
+    )
     return pl.when(c.str.starts_with("L") | (c.str.len_chars() <= 11)).then(c).otherwise(masked)
 
 
 def mask_phone(column: str) -> pl.Expr:
     c = pl.col(column)
-    return (c.str.slice(0, 3) + pl.lit("*").repeat_by(c.str.len_chars() - 7).list.join("") + c.str.slice(-4)).fill_null("")
+    return (
+        c.str.slice(0, 3)
+        + pl.lit("*").repeat_by(c.str.len_chars() - 7).list.join("")
+        + c.str.slice(-4)
+    ).fill_null("")

@@ -16,14 +16,26 @@ STRICT_IDS = True
 
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     check_id_agrees(frame, "id_number", ctx.titles, ctx.log, strict=True)
-    ctx.log.add(frame, pl.col("id_number").is_duplicated() & pl.col("id_number").is_not_null(),
-                ctx.title("id_number"), mask_expr("id_number", "id_number"),
-                "文件中身份证号重复", "resident ID appears more than once in the file")
-    schools = db.existing(School, ["id", "code"]).select(pl.col("id").cast(pl.Int64).alias("school_id"),
-                                                          pl.col("code").alias("school_code"))
+    ctx.log.add(
+        frame,
+        pl.col("id_number").is_duplicated() & pl.col("id_number").is_not_null(),
+        ctx.title("id_number"),
+        mask_expr("id_number", "id_number"),
+        "文件中身份证号重复",
+        "resident ID appears more than once in the file",
+    )
+    schools = db.existing(School, ["id", "code"]).select(
+        pl.col("id").cast(pl.Int64).alias("school_id"), pl.col("code").alias("school_code")
+    )
     frame = frame.join(schools, on="school_code", how="left")
-    ctx.log.add(frame, pl.col("school_code").is_not_null() & pl.col("school_id").is_null(), ctx.title("school_code"),
-                pl.col("school_code"), "学校标识码不在学校名册中", "school code is not in the school register")
+    ctx.log.add(
+        frame,
+        pl.col("school_code").is_not_null() & pl.col("school_id").is_null(),
+        ctx.title("school_code"),
+        pl.col("school_code"),
+        "学校标识码不在学校名册中",
+        "school code is not in the school register",
+    )
     return frame
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,391 +14,1300 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('school_year', models.PositiveIntegerField(help_text='year the school year starts')),
-                ('season', models.CharField(choices=[('autumn', 'Autumn'), ('spring', 'Spring')], max_length=6)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                (
+                    "school_year",
+                    models.PositiveIntegerField(help_text="year the school year starts"),
+                ),
+                (
+                    "season",
+                    models.CharField(
+                        choices=[("autumn", "Autumn"), ("spring", "Spring")], max_length=6
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
             ],
             options={
-                'ordering': ['start_date'],
+                "ordering": ["start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Division',
+            name="Division",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('level', models.CharField(choices=[('county', 'County'), ('township', 'Township'), ('village', 'Village')], max_length=10)),
-                ('is_urban', models.BooleanField(default=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("county", "County"),
+                            ("township", "Township"),
+                            ("village", "Village"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("is_urban", models.BooleanField(default=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='household number')),
-                ('head_name', models.CharField(blank=True, max_length=60)),
-                ('poverty_status', models.CharField(choices=[('none', 'Not registered'), ('registered', 'Registered poor'), ('exited', 'Exited poverty')], default='none', max_length=12)),
-                ('registered_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exit_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('monitored', models.BooleanField(default=False, help_text='under post-exit monitoring')),
-                ('dibao', models.CharField(choices=[('none', 'None'), ('rural', 'Rural minimum-living allowance'), ('urban', 'Urban minimum-living allowance')], default='none', max_length=6)),
-                ('tekun', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=40, unique=True, verbose_name="household number"),
+                ),
+                ("head_name", models.CharField(blank=True, max_length=60)),
+                (
+                    "poverty_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not registered"),
+                            ("registered", "Registered poor"),
+                            ("exited", "Exited poverty"),
+                        ],
+                        default="none",
+                        max_length=12,
+                    ),
+                ),
+                ("registered_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("exit_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "monitored",
+                    models.BooleanField(default=False, help_text="under post-exit monitoring"),
+                ),
+                (
+                    "dibao",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("rural", "Rural minimum-living allowance"),
+                            ("urban", "Urban minimum-living allowance"),
+                        ],
+                        default="none",
+                        max_length=6,
+                    ),
+                ),
+                ("tekun", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('outcome', models.CharField(choices=[('imported', 'Imported'), ('partial', 'Imported the good rows'), ('refused', 'Refused'), ('dry_run', 'Dry run')], max_length=10)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('errors', models.PositiveIntegerField(default=0)),
-                ('warnings', models.PositiveIntegerField(default=0)),
-                ('acting_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30)),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported"),
+                            ("partial", "Imported the good rows"),
+                            ("refused", "Refused"),
+                            ("dry_run", "Dry run"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("errors", models.PositiveIntegerField(default=0)),
+                ("warnings", models.PositiveIntegerField(default=0)),
+                (
+                    "acting_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdStatus',
+            name="HouseholdStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('poverty_status', models.CharField(choices=[('none', 'Not registered'), ('registered', 'Registered poor'), ('exited', 'Exited poverty')], max_length=12)),
-                ('registered_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exit_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('monitored', models.BooleanField(default=False)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='registry.household')),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "poverty_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not registered"),
+                            ("registered", "Registered poor"),
+                            ("exited", "Exited poverty"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("registered_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("exit_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("monitored", models.BooleanField(default=False)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['household', 'recorded_at'],
+                "ordering": ["household", "recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('ethnicity', models.CharField(blank=True, max_length=20)),
-                ('hukou_type', models.CharField(blank=True, choices=[('rural', 'Rural'), ('urban', 'Urban'), ('', 'Unknown')], default='', max_length=6)),
-                ('hukou_address', models.CharField(blank=True, max_length=200)),
-                ('relation_to_head', models.CharField(blank=True, max_length=20)),
-                ('orphan', models.BooleanField(default=False)),
-                ('left_behind', models.BooleanField(default=False)),
-                ('single_parent', models.BooleanField(default=False)),
-                ('in_distress', models.BooleanField(default=False)),
-                ('disabled', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='registry.household')),
-                ('hukou_village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=20)),
+                (
+                    "hukou_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("rural", "Rural"), ("urban", "Urban"), ("", "Unknown")],
+                        default="",
+                        max_length=6,
+                    ),
+                ),
+                ("hukou_address", models.CharField(blank=True, max_length=200)),
+                ("relation_to_head", models.CharField(blank=True, max_length=20)),
+                ("orphan", models.BooleanField(default=False)),
+                ("left_behind", models.BooleanField(default=False)),
+                ("single_parent", models.BooleanField(default=False)),
+                ("in_distress", models.BooleanField(default=False)),
+                ("disabled", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "hukou_village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HukouRecord',
+            name="HukouRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('record_key', models.CharField(help_text='natural key for re-imports', max_length=64, unique=True)),
-                ('link_method', models.CharField(blank=True, choices=[('', 'Not linked'), ('exact_id', 'Exact ID'), ('probabilistic', 'Probabilistic'), ('manual', 'Manual')], default='', max_length=14)),
-                ('source_row', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('address', models.CharField(blank=True, max_length=200)),
-                ('guardian_name', models.CharField(blank=True, max_length=60)),
-                ('guardian_name_norm', models.CharField(blank=True, max_length=60)),
-                ('hukou_type', models.CharField(blank=True, choices=[('rural', 'Rural'), ('urban', 'Urban'), ('', 'Unknown')], default='', max_length=6)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="natural key for re-imports", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not linked"),
+                            ("exact_id", "Exact ID"),
+                            ("probabilistic", "Probabilistic"),
+                            ("manual", "Manual"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("address", models.CharField(blank=True, max_length=200)),
+                ("guardian_name", models.CharField(blank=True, max_length=60)),
+                ("guardian_name_norm", models.CharField(blank=True, max_length=60)),
+                (
+                    "hukou_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("rural", "Rural"), ("urban", "Urban"), ("", "Unknown")],
+                        default="",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DisabilityRecord',
+            name="DisabilityRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('record_key', models.CharField(help_text='natural key for re-imports', max_length=64, unique=True)),
-                ('link_method', models.CharField(blank=True, choices=[('', 'Not linked'), ('exact_id', 'Exact ID'), ('probabilistic', 'Probabilistic'), ('manual', 'Manual')], default='', max_length=14)),
-                ('source_row', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('certificate_enc', models.TextField(blank=True, default='')),
-                ('certificate_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('certificate_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('disability_type', models.CharField(choices=[('visual', 'Visual'), ('hearing', 'Hearing'), ('speech', 'Speech'), ('physical', 'Physical'), ('intellectual', 'Intellectual'), ('mental', 'Mental'), ('multiple', 'Multiple')], max_length=12)),
-                ('disability_grade', models.PositiveSmallIntegerField(help_text='1 (most severe) to 4')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="natural key for re-imports", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not linked"),
+                            ("exact_id", "Exact ID"),
+                            ("probabilistic", "Probabilistic"),
+                            ("manual", "Manual"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("certificate_enc", models.TextField(blank=True, default="")),
+                (
+                    "certificate_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("certificate_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "disability_type",
+                    models.CharField(
+                        choices=[
+                            ("visual", "Visual"),
+                            ("hearing", "Hearing"),
+                            ("speech", "Speech"),
+                            ("physical", "Physical"),
+                            ("intellectual", "Intellectual"),
+                            ("mental", "Mental"),
+                            ("multiple", "Multiple"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "disability_grade",
+                    models.PositiveSmallIntegerField(help_text="1 (most severe) to 4"),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AssistanceRecord',
+            name="AssistanceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('record_key', models.CharField(help_text='natural key for re-imports', max_length=64, unique=True)),
-                ('link_method', models.CharField(blank=True, choices=[('', 'Not linked'), ('exact_id', 'Exact ID'), ('probabilistic', 'Probabilistic'), ('manual', 'Manual')], default='', max_length=14)),
-                ('source_row', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.CharField(choices=[('dibao_rural', 'Rural minimum-living allowance'), ('dibao_urban', 'Urban minimum-living allowance'), ('tekun', 'Extreme-poverty support'), ('orphan', 'Orphan')], max_length=12)),
-                ('household_number', models.CharField(blank=True, max_length=40)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="natural key for re-imports", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not linked"),
+                            ("exact_id", "Exact ID"),
+                            ("probabilistic", "Probabilistic"),
+                            ("manual", "Manual"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("dibao_rural", "Rural minimum-living allowance"),
+                            ("dibao_urban", "Urban minimum-living allowance"),
+                            ("tekun", "Extreme-poverty support"),
+                            ("orphan", "Orphan"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("household_number", models.CharField(blank=True, max_length=40)),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PovertyMember',
+            name="PovertyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('record_key', models.CharField(help_text='natural key for re-imports', max_length=64, unique=True)),
-                ('link_method', models.CharField(blank=True, choices=[('', 'Not linked'), ('exact_id', 'Exact ID'), ('probabilistic', 'Probabilistic'), ('manual', 'Manual')], default='', max_length=14)),
-                ('source_row', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('relation_to_head', models.CharField(blank=True, max_length=20)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='register_members', to='registry.household')),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.person')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="natural key for re-imports", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not linked"),
+                            ("exact_id", "Exact ID"),
+                            ("probabilistic", "Probabilistic"),
+                            ("manual", "Manual"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("relation_to_head", models.CharField(blank=True, max_length=20)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="register_members",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='school code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('school_type', models.CharField(choices=[('kindergarten', 'Kindergarten'), ('primary', 'Primary school'), ('junior', 'Junior secondary school'), ('nine_year', 'Nine-year school'), ('complete_secondary', 'Complete secondary school'), ('senior', 'Senior high school'), ('vocational', 'Vocational school'), ('special', 'Special education school'), ('teaching_point', 'Teaching point')], max_length=20)),
-                ('stages', models.CharField(help_text='comma-separated stages taught', max_length=80)),
-                ('locality', models.CharField(choices=[('urban', 'Urban'), ('town', 'Town'), ('rural', 'Rural')], max_length=10)),
-                ('boarding', models.BooleanField(default=False)),
-                ('tuition_per_term_fen', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('central_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='teaching_points', to='registry.school')),
-                ('township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schools', to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="school code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "school_type",
+                    models.CharField(
+                        choices=[
+                            ("kindergarten", "Kindergarten"),
+                            ("primary", "Primary school"),
+                            ("junior", "Junior secondary school"),
+                            ("nine_year", "Nine-year school"),
+                            ("complete_secondary", "Complete secondary school"),
+                            ("senior", "Senior high school"),
+                            ("vocational", "Vocational school"),
+                            ("special", "Special education school"),
+                            ("teaching_point", "Teaching point"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "stages",
+                    models.CharField(help_text="comma-separated stages taught", max_length=80),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        choices=[("urban", "Urban"), ("town", "Town"), ("rural", "Rural")],
+                        max_length=10,
+                    ),
+                ),
+                ("boarding", models.BooleanField(default=False)),
+                ("tuition_per_term_fen", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "central_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teaching_points",
+                        to="registry.school",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schools",
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Student',
+            name="Student",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('student_number_enc', models.TextField(blank=True, default='')),
-                ('student_number_hash', models.CharField(max_length=64, unique=True)),
-                ('student_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('hardship_grade', models.CharField(blank=True, choices=[('', 'Not identified'), ('special', 'Especially difficult'), ('difficult', 'Difficult'), ('general', 'Generally difficult')], default='', max_length=10)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='student', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("student_number_enc", models.TextField(blank=True, default="")),
+                ("student_number_hash", models.CharField(max_length=64, unique=True)),
+                ("student_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "hardship_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not identified"),
+                            ("special", "Especially difficult"),
+                            ("difficult", "Difficult"),
+                            ("general", "Generally difficult"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="student",
+                        to="registry.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StudentNumber',
+            name="StudentNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number_enc', models.TextField(blank=True, default='')),
-                ('number_hash', models.CharField(max_length=64, unique=True)),
-                ('number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('kind', models.CharField(help_text='G, J or L', max_length=1)),
-                ('first_seen', models.DateTimeField()),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='numbers', to='registry.student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number_enc", models.TextField(blank=True, default="")),
+                ("number_hash", models.CharField(max_length=64, unique=True)),
+                ("number_masked", models.CharField(blank=True, default="", max_length=32)),
+                ("kind", models.CharField(help_text="G, J or L", max_length=1)),
+                ("first_seen", models.DateTimeField()),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="numbers",
+                        to="registry.student",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Teacher',
+            name="Teacher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('subjects', models.CharField(blank=True, help_text='comma-separated', max_length=100)),
-                ('qualification', models.CharField(blank=True, max_length=20)),
-                ('title', models.CharField(blank=True, max_length=30)),
-                ('post', models.CharField(blank=True, max_length=30)),
-                ('phone_enc', models.TextField(blank=True, default='')),
-                ('phone_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('phone_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teachers', to='registry.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "subjects",
+                    models.CharField(blank=True, help_text="comma-separated", max_length=100),
+                ),
+                ("qualification", models.CharField(blank=True, max_length=20)),
+                ("title", models.CharField(blank=True, max_length=30)),
+                ("post", models.CharField(blank=True, max_length=30)),
+                ("phone_enc", models.TextField(blank=True, default="")),
+                (
+                    "phone_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("phone_masked", models.CharField(blank=True, default="", max_length=32)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teachers",
+                        to="registry.school",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StudyElsewhereRecord',
+            name="StudyElsewhereRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_norm', models.CharField(db_index=True, help_text='simplified characters', max_length=60)),
-                ('name_pinyin', models.CharField(blank=True, help_text='syllables; heteronyms joined by |', max_length=200)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('', 'Unknown')], default='', max_length=1)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('id_status', models.CharField(choices=[('ok', 'Valid'), ('warning', 'Valid with warning'), ('invalid', 'Invalid (kept as given)'), ('missing', 'Missing')], default='missing', max_length=8)),
-                ('record_key', models.CharField(help_text='natural key for re-imports', max_length=64, unique=True)),
-                ('link_method', models.CharField(blank=True, choices=[('', 'Not linked'), ('exact_id', 'Exact ID'), ('probabilistic', 'Probabilistic'), ('manual', 'Manual')], default='', max_length=14)),
-                ('source_row', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school_name', models.CharField(max_length=100)),
-                ('place', models.CharField(max_length=100)),
-                ('stage', models.CharField(blank=True, choices=[('preschool', 'Preschool'), ('primary', 'Primary'), ('junior', 'Junior secondary'), ('senior', 'Senior high'), ('vocational', 'Vocational'), ('university', 'University')], max_length=12)),
-                ('grade', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('evidence', models.CharField(max_length=200)),
-                ('import_run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.importrun')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.person')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.division')),
-                ('term', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "name_norm",
+                    models.CharField(
+                        db_index=True, help_text="simplified characters", max_length=60
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, help_text="syllables; heteronyms joined by |", max_length=200
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Male"), ("F", "Female"), ("", "Unknown")],
+                        default="",
+                        max_length=1,
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "id_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Valid"),
+                            ("warning", "Valid with warning"),
+                            ("invalid", "Invalid (kept as given)"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="natural key for re-imports", max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not linked"),
+                            ("exact_id", "Exact ID"),
+                            ("probabilistic", "Probabilistic"),
+                            ("manual", "Manual"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("school_name", models.CharField(max_length=100)),
+                ("place", models.CharField(max_length=100)),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preschool", "Preschool"),
+                            ("primary", "Primary"),
+                            ("junior", "Junior secondary"),
+                            ("senior", "Senior high"),
+                            ("vocational", "Vocational"),
+                            ("university", "University"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("grade", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("evidence", models.CharField(max_length=200)),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.term",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Guardian',
+            name="Guardian",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('name_norm', models.CharField(max_length=60)),
-                ('relation', models.CharField(blank=True, max_length=20)),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('phone_enc', models.TextField(blank=True, default='')),
-                ('phone_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('phone_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guardians', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("name_norm", models.CharField(max_length=60)),
+                ("relation", models.CharField(blank=True, max_length=20)),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("id_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                ("phone_enc", models.TextField(blank=True, default="")),
+                (
+                    "phone_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("phone_masked", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guardians",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'name_norm'), name='one_guardian_per_name')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "name_norm"), name="one_guardian_per_name"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bank_name', models.CharField(max_length=60)),
-                ('holder_name', models.CharField(max_length=60)),
-                ('holder_relation', models.CharField(choices=[('student', 'Student'), ('guardian', 'Guardian'), ('social_security', 'Family social-security card')], max_length=16)),
-                ('holder_id_enc', models.TextField(blank=True, default='')),
-                ('holder_id_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('holder_id_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('card_number_enc', models.TextField(blank=True, default='')),
-                ('card_number_hash', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('card_number_masked', models.CharField(blank=True, default='', max_length=32)),
-                ('active', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_accounts', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bank_name", models.CharField(max_length=60)),
+                ("holder_name", models.CharField(max_length=60)),
+                (
+                    "holder_relation",
+                    models.CharField(
+                        choices=[
+                            ("student", "Student"),
+                            ("guardian", "Guardian"),
+                            ("social_security", "Family social-security card"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("holder_id_enc", models.TextField(blank=True, default="")),
+                (
+                    "holder_id_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("holder_id_masked", models.CharField(blank=True, default="", max_length=32)),
+                ("card_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "card_number_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("card_number_masked", models.CharField(blank=True, default="", max_length=32)),
+                ("active", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_accounts",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'card_number_hash'), name='one_account_per_card')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "card_number_hash"), name="one_account_per_card"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('preschool', 'Preschool'), ('primary', 'Primary'), ('junior', 'Junior secondary'), ('senior', 'Senior high'), ('vocational', 'Vocational'), ('university', 'University')], max_length=12)),
-                ('grade', models.PositiveSmallIntegerField(help_text='preschool 1-3, compulsory 1-9, senior/vocational 1-3')),
-                ('class_name', models.CharField(blank=True, max_length=40)),
-                ('boarding', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('enrolled', 'Enrolled'), ('home_taught', 'Home-delivered teaching'), ('transferred', 'Transferred out'), ('suspended', 'Suspended'), ('deferred', 'Deferred (health)'), ('exempted', 'Exempted (health)'), ('dropped_out', 'Dropped out'), ('graduated', 'Graduated')], default='enrolled', max_length=12)),
-                ('major', models.CharField(blank=True, max_length=60)),
-                ('major_category', models.CharField(blank=True, max_length=40)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='registry.school')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='registry.student')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registry.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("preschool", "Preschool"),
+                            ("primary", "Primary"),
+                            ("junior", "Junior secondary"),
+                            ("senior", "Senior high"),
+                            ("vocational", "Vocational"),
+                            ("university", "University"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "grade",
+                    models.PositiveSmallIntegerField(
+                        help_text="preschool 1-3, compulsory 1-9, senior/vocational 1-3"
+                    ),
+                ),
+                ("class_name", models.CharField(blank=True, max_length=40)),
+                ("boarding", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("enrolled", "Enrolled"),
+                            ("home_taught", "Home-delivered teaching"),
+                            ("transferred", "Transferred out"),
+                            ("suspended", "Suspended"),
+                            ("deferred", "Deferred (health)"),
+                            ("exempted", "Exempted (health)"),
+                            ("dropped_out", "Dropped out"),
+                            ("graduated", "Graduated"),
+                        ],
+                        default="enrolled",
+                        max_length=12,
+                    ),
+                ),
+                ("major", models.CharField(blank=True, max_length=60)),
+                ("major_category", models.CharField(blank=True, max_length=40)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="registry.school",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="registry.student",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="registry.term"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['term', 'school'], name='registry_en_term_id_e65b92_idx')],
-                'constraints': [models.UniqueConstraint(fields=('student', 'term', 'school'), name='one_enrollment_per_school_term')],
+                "indexes": [
+                    models.Index(fields=["term", "school"], name="registry_en_term_id_e65b92_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("student", "term", "school"), name="one_enrollment_per_school_term"
+                    )
+                ],
             },
         ),
     ]

@@ -5,27 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('status', models.CharField(choices=[('sick', 'Sick leave'), ('personal', 'Personal leave'), ('unexcused', 'Unexcused')], max_length=10)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registry.school')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='registry.student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sick", "Sick leave"),
+                            ("personal", "Personal leave"),
+                            ("unexcused", "Unexcused"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="registry.school"
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="registry.student",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['school', 'date'], name='retention_a_school__4ec7cc_idx')],
-                'constraints': [models.UniqueConstraint(fields=('student', 'date'), name='one_absence_per_day')],
+                "indexes": [
+                    models.Index(fields=["school", "date"], name="retention_a_school__4ec7cc_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("student", "date"), name="one_absence_per_day")
+                ],
             },
         ),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,11 +19,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--term", help="term of a student roster, e.g. 2020-autumn (default: current)")
+        parser.add_argument(
+            "--term", help="term of a student roster, e.g. 2020-autumn (default: current)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        parser.add_argument("--partial", action="store_true", help="import the good rows of a file with errors")
+        parser.add_argument(
+            "--partial", action="store_true", help="import the good rows of a file with errors"
+        )
         parser.add_argument("--layout", help="a named layout of a national system's export")
-        parser.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="write the problems to a workbook")
+        parser.add_argument(
+            "--errors", type=Path, metavar="OUT.xlsx", help="write the problems to a workbook"
+        )
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,13 +37,20 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file / 文件不存在")
         result = import_file(
-            options["kind"], path, term=options["term"], dry_run=options["dry_run"],
-            partial=options["partial"], layout=options["layout"], progress=self._progress(options),
+            options["kind"],
+            path,
+            term=options["term"],
+            dry_run=options["dry_run"],
+            partial=options["partial"],
+            layout=options["layout"],
+            progress=self._progress(options),
         )
         if options["errors"] and result.log and (result.errors or result.warnings):
             write_error_workbook(result.log, options["errors"])
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str, indent=1))
+            self.stdout.write(
+                json.dumps(result.as_dict(), ensure_ascii=False, default=str, indent=1)
+            )
         else:
             self._report(result, options)
         if not result.ok or (result.errors and not options["partial"]):
@@ -55,7 +68,7 @@ class Command(BaseCommand):
         from rich.console import Console
         from rich.table import Table
 
-        console = Console(file=self.stdout, soft_wrap=True)
+        console = Console(file=cast(IO[str], self.stdout), soft_wrap=True)
         verdict = {
             "imported": "[green]导入完成 imported[/green]",
             "partial": "[yellow]已导入无误的行 imported the good rows[/yellow]",
@@ -74,8 +87,14 @@ class Command(BaseCommand):
             table = Table("行 row", "列 column", "值 value", "原因 reason")
             for issue in issues.head(50).iter_rows(named=True):
                 style = "red" if issue["severity"] == "error" else "yellow"
-                table.add_row(str(issue["row"] or ""), issue["column"] or "", issue["value"] or "",
-                              f"[{style}]{issue['reason_zh']} / {issue['reason_en']}[/{style}]")
+                table.add_row(
+                    str(issue["row"] or ""),
+                    issue["column"] or "",
+                    issue["value"] or "",
+                    f"[{style}]{issue['reason_zh']} / {issue['reason_en']}[/{style}]",
+                )
             console.print(table)
             if issues.height > 50:
-                console.print(f"… 共 {issues.height} 条，另见 --errors 文件 / {issues.height} in all; see --errors")
+                console.print(
+                    f"… 共 {issues.height} 条，另见 --errors 文件 / {issues.height} in all; see --errors"
+                )
