@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.http import Http404
 
 from notoneless.registry import selectors
-from web.county import CHILDREN, POINT_A, SCHOOL_A, SCHOOL_B, County
+from web.county import CHILDREN, POINT_A, SCHOOL_A, SCHOOL_B, County, import_csv, students_csv
 
 COUNTY_WIDE = ["county_admin", "aid_officer", "auditor", "superuser"]
 SCHOOLS = {
@@ -41,12 +43,9 @@ def test_school_and_township_roles_see_only_their_students(county: County, perso
     assert {s.person.name for s in students} == STUDENTS[persona]
 
 
-def test_township_officer_sees_persons_of_its_villages_who_are_not_students(
-    county: County,
-) -> None:
+def test_township_officer_sees_persons_of_its_villages_wherever_they_study(county: County) -> None:
     names = {p.name for p in selectors.persons_for(county.user("township_a"))}
-    assert {"张建国", "赵建军"} <= names  # heads of households in township A's villages
-    assert "王建华" not in names  # a household head of township B
+    assert names == {"张伟", "李娜", "刘洋", "赵磊"}
 
 
 def test_school_officer_sees_only_persons_who_are_its_students(county: County) -> None:
@@ -78,8 +77,11 @@ def test_students_for_a_term_without_enrolments_is_empty(county: County) -> None
     from notoneless.registry.models import Term
 
     Term.objects.create(
-        code="2019-autumn", school_year=2019, season="autumn",
-        start_date="2019-09-01", end_date="2020-01-31",
+        code="2019-autumn",
+        school_year=2019,
+        season="autumn",
+        start_date="2019-09-01",
+        end_date="2020-01-31",
     )
     assert not selectors.students_for(county.user("county_admin"), "2019-autumn").exists()
     assert selectors.students_for(county.user("county_admin"), "2020-autumn").count() == 5
@@ -88,3 +90,19 @@ def test_students_for_a_term_without_enrolments_is_empty(county: County) -> None
 def test_search_results_carry_their_school_this_term(county: County) -> None:
     [student] = selectors.search_students(county.user("township_a"), "刘洋")
     assert [e.school.code for e in student.current_enrollments] == [SCHOOL_B]
+
+
+def test_a_school_sees_the_students_it_has_this_term_and_the_county_sees_everyone(
+    county: County, tmp_path: Path
+) -> None:
+    # The spring register lists only 张伟: the others have no place this term.
+    header, *rows = students_csv().splitlines()
+    spring = "\n".join([header, *(row for row in rows if ",张伟," in row)]) + "\n"
+    import_csv(tmp_path, "students", spring, county.user("county_admin"), term="2020-spring")
+    assert selectors.current_term().code == "2020-spring"  # type: ignore[union-attr]
+    assert [s.person.name for s in selectors.search_students(county.user("officer_a"), "张伟")] == [
+        "张伟"
+    ]
+    assert selectors.search_students(county.user("officer_b"), "王芳") == []
+    [found] = selectors.search_students(county.user("county_admin"), "王芳")
+    assert found.current_enrollments == []

@@ -4,7 +4,9 @@ The stubs stand in for ``generate`` and ``import`` (other parts of the foundatio
 (migrate, markers, accounts, collectstatic, the refusal to touch foreign data) runs for real.
 """
 
+import json
 import stat
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from django.utils import timezone
 from notoneless.accounts.models import Role, User
 from notoneless.audit.models import AuditEntry
 from notoneless.demo.management.commands import demo
-from notoneless.registry.models import Division, ImportRun, School
+from notoneless.registry.models import Division, Enrollment, ImportRun, School, Student
+from notoneless.retention.models import Absence
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,16 @@ class Stubs:
             self.calls.append((name, *args))
             kind = args[0]
             if kind == self.fail_on:
-                raise CommandError(f"{kind}: row 3, column 身份证号: check character wrong")
+                error = {
+                    "row": 3,
+                    "column": "身份证号",
+                    "reason_en": "check character wrong",
+                    "severity": "error",
+                }
+                kwargs["stdout"].write(
+                    json.dumps({"kind": kind, "outcome": "refused", "issues": [error]})
+                )
+                raise SystemExit(1)
             if kind == "schools":
                 make_school()
             ImportRun.objects.create(
@@ -51,6 +63,14 @@ class Stubs:
                 started_at=timezone.now(),
                 outcome=ImportRun.Outcome.IMPORTED,
             )
+            report = {
+                "kind": kind,
+                "outcome": "imported",
+                "rows": 1201,
+                "created": 1201,
+                "warnings": 2,
+            }
+            kwargs["stdout"].write(json.dumps(report))
             return None
         return REAL_CALL_COMMAND(name, *args, **kwargs)
 
@@ -98,11 +118,22 @@ def test_first_start_generates_and_imports_every_kind_in_dependency_order(stubs,
     ]
     imports = stubs.names("import")
     assert [call[0] for call in imports] == list(demo.KINDS)
-    assert imports[3] == ("students", str(folder / "students.xlsx"), "--term", "2020-autumn")
-    assert imports[-1] == ("attendance", str(folder / "attendance-2020-11.csv"))
+    issues = folder / "import-issues"
+    assert imports[3] == (
+        "students",
+        str(folder / "students.xlsx"),
+        "--term",
+        "2020-autumn",
+        "--json",
+        "--errors",
+        str(issues / "students.xlsx"),
+    )
+    assert imports[-1][:2] == ("attendance", str(folder / "attendance-2020-11.csv"))
     assert folder.is_dir() and not (tmp_path / "demo" / "tiny-1.partial").exists()
     assert AuditEntry.objects.get(action=demo.LOADED).detail == {"scale": "tiny", "seed": 1}
     assert "import attendance" in output and "done in" in output
+    summary = "1,201 rows: 1,201 created, 0 updated, 0 unchanged, 2 warnings"
+    assert f"{summary} (see import-issues/students.xlsx)" in output
     assert (tmp_path / "static" / "admin" / "css" / "base.css").exists()  # collectstatic ran
 
 
@@ -157,7 +188,9 @@ def test_generated_files_are_reused_when_complete(stubs, tmp_path):
 
 def test_a_failed_import_stops_the_demo_naming_the_file_and_leaves_it_unmarked(stubs):
     stubs.fail_on = "households"
-    with pytest.raises(CommandError, match=r"households\.xlsx as households failed.*row 3"):
+    with pytest.raises(
+        CommandError, match=r"households\.xlsx as households failed: row 3, 身份证号"
+    ):
         run_demo()
     assert [call[0] for call in stubs.names("import")][-1] == "households"
     assert not AuditEntry.objects.filter(action=demo.LOADED).exists()
@@ -216,3 +249,31 @@ def test_serving_uses_waitress_on_the_given_address_with_threads_for_two_cores(s
     assert served["port"] == 8123
     assert served["threads"] == 4
     assert callable(served["app"])
+
+
+@pytest.mark.slow
+def test_a_tiny_demo_end_to_end_generates_imports_and_restarts_in_seconds(settings, tmp_path):
+    """No stubs: the real generator and the real import command, as a user runs them."""
+    settings.DATA_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    output = run_demo()
+    folder = tmp_path / "demo" / "tiny-1"
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    assert Student.objects.count() == truth["counts"]["students"] > 0
+    assert School.objects.count() == truth["counts"]["schools"]
+    assert Absence.objects.count() == truth["counts"]["attendance-2020-11"]
+    runs = ImportRun.objects.filter(outcome=ImportRun.Outcome.IMPORTED)
+    assert {run.kind for run in runs} == set(demo.KINDS)
+    school_officer = User.objects.get(username="school")
+    assert school_officer.school is not None
+    assert Enrollment.objects.filter(
+        school=school_officer.school, term__code="2020-autumn"
+    ).exists()
+    assert f"{truth['counts']['students']:,} rows" in output
+
+    started = time.monotonic()
+    again = run_demo()
+    assert "already loaded" in again
+    assert time.monotonic() - started < 10
+    assert Student.objects.count() == truth["counts"]["students"]

@@ -9,7 +9,9 @@ from web.county import County
 
 def _cell(html: str, label: str) -> int:
     """The number in the row whose first cell is ``label``."""
-    match = re.search(rf"<t[hd][^>]*>{re.escape(label)}</t[hd]>\s*<td class=\"num\">(\d+)</td>", html)
+    match = re.search(
+        rf"<t[hd][^>]*>{re.escape(label)}</t[hd]>\s*<td class=\"num\">(\d+)</td>", html
+    )
     assert match, f"no row {label!r}"
     return int(match.group(1))
 
@@ -45,7 +47,9 @@ def test_county_admin_sees_the_counts_of_the_whole_county(county: County) -> Non
     assert _cell(html, "Primary school") == 2
     assert _cell(html, "Teaching point") == 1
     assert _cell(html, "Primary") == 5
-    assert _cell(html, "From registered-poor households") == 2  # 张伟 and 赵磊; 王芳's household exited
+    assert (
+        _cell(html, "From registered-poor households") == 2
+    )  # 张伟 and 赵磊; 王芳's household exited
 
 
 def test_school_officer_sees_counts_of_their_school_and_its_teaching_point(county: County) -> None:
@@ -88,3 +92,15 @@ def test_overview_runs_a_fixed_number_of_queries(
     client = county.client(persona)
     with django_assert_max_num_queries(16):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "admin_link"),
+    [("superuser", True), ("county_admin", False), ("officer_a", False), ("auditor", False)],
+)
+def test_navigation_offers_administration_to_superusers_only(
+    county: County, persona: str, admin_link: bool
+) -> None:
+    html = county.client(persona).get("/").content.decode()
+    assert 'href="/schools/"' in html and 'href="/students/"' in html
+    assert ('href="/admin/"' in html) is admin_link

@@ -87,6 +87,8 @@ def test_the_reveal_action_checks_role_scope_and_reason(county: County) -> None:
     with pytest.raises(ValidationError):
         reveal_id_number(person_id=person.pk, acting_user=county.user("officer_b"), reason="")
     assert _reveals() == []
-    value = reveal_id_number(person_id=person.pk, acting_user=county.user("officer_b"), reason="核对")
+    value = reveal_id_number(
+        person_id=person.pk, acting_user=county.user("officer_b"), reason="核对"
+    )
     assert value == county.id_number("王芳")
     assert len(_reveals()) == 1

@@ -104,5 +104,5 @@ def test_search_runs_a_fixed_number_of_queries(
     county: County, query: str, django_assert_max_num_queries
 ) -> None:
     client = county.client("township_a")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/students/", {"q": query}).status_code == 200

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +65,7 @@ __all__ = [
 SUFFIX_CANDIDATES_MAX = 5_000
 _ID_SUFFIX = re.compile(r"^\d{3,5}[\dX]$")
 _FULL_ID = re.compile(r"^(\d{15}|\d{17}[\dX])$")
-_STUDENT_NUMBER = re.compile(r"^[GJL][\dA-Z]{5,}$")
+_STUDENT_NUMBER = re.compile(r"^[GJL](?=.*\d)[\dA-Z]{5,}$")
 _NOTHING = Q(pk__in=[])
 
 
@@ -153,11 +154,16 @@ def _person_scope(user: User, term: Term | None) -> Q:
 
 def schools_for(user: User, *, term: Term | str | None = None) -> QuerySet[School]:
     """The schools in scope, with township and ``student_count`` (students enrolled in the term)."""
-    term_obj = _term(term)
+    enrolled = (
+        Enrollment.objects.filter(term=_term(term), school=OuterRef("pk"))
+        .values("school")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         School.objects.filter(_school_scope(user))
         .select_related("township", "central_school")
-        .annotate(student_count=Count("enrollments", filter=Q(enrollments__term=term_obj)))
+        .annotate(student_count=Coalesce(Subquery(enrolled), 0))
         .order_by("township__code", "code")
     )
 
@@ -203,11 +209,16 @@ def school_detail(user: User, school_id: int) -> SchoolDetail:
 def students_for(user: User, term: Term | str | None = None) -> QuerySet[Student]:
     """The students in scope; with a term, only those enrolled (in any status) that term."""
     term_obj = _term(term)
-    students = Student.objects.filter(_student_scope(user, term_obj))
+    students = _scoped_students(user, term_obj)
     if term is not None:
         students = students.filter(
             pk__in=Enrollment.objects.filter(term=term_obj).values("student_id")
         )
+    return students
+
+
+def _scoped_students(user: User, term: Term | None) -> QuerySet[Student]:
+    students = Student.objects.filter(_student_scope(user, term))
     return students.select_related("person", "person__household", "person__hukou_village")
 
 
@@ -247,7 +258,7 @@ def search_students(user: User, query: str, limit: int = 50) -> list[Student]:
         return []
     term = current_term()
     this_term = Enrollment.objects.filter(term=term).select_related("school")
-    students = students_for(user, term).prefetch_related(
+    students = _scoped_students(user, term).prefetch_related(
         Prefetch("enrollments", queryset=this_term, to_attr="current_enrollments")
     )
     number = resident_id.normalise(text)

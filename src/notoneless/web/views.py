@@ -41,8 +41,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def school_list(request: HttpRequest) -> HttpResponse:
-    schools = selectors.schools_for(_user(request))
-    context = {"schools": schools, "term": selectors.current_term(), "active": "schools"}
+    term = selectors.current_term()
+    schools = selectors.schools_for(_user(request), term=term)
+    context = {"schools": schools, "term": term, "active": "schools"}
     return _page(request, "web/school_list.html", context)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from notoneless.demo.generator.names import SURNAMES, SURNAME_WEIGHTS
+from notoneless.demo.generator.names import SURNAME_WEIGHTS, SURNAMES, words
 from notoneless.demo.generator.scales import Scale
 
 
@@ -66,30 +66,56 @@ PROVINCE_COUNTIES = (
 
 # Yuyang's own townships with their 3-digit codes; the small scales take the first ones of each list.
 YUYANG_URBAN = (
-    ("鼓楼街道", "001"), ("青山路街道", "002"), ("上郡路街道", "003"), ("新明楼街道", "004"),
-    ("驼峰路街道", "005"), ("崇文路街道", "006"), ("航宇路街道", "007"), ("沙河路街道", "008"),
-    ("金沙路街道", "009"), ("长城路街道", "010"),
+    ("鼓楼街道", "001"),
+    ("青山路街道", "002"),
+    ("上郡路街道", "003"),
+    ("新明楼街道", "004"),
+    ("驼峰路街道", "005"),
+    ("崇文路街道", "006"),
+    ("航宇路街道", "007"),
+    ("沙河路街道", "008"),
+    ("金沙路街道", "009"),
+    ("长城路街道", "010"),
 )
 YUYANG_RURAL = (
-    ("巴拉素镇", "107"), ("孟家湾乡", "200"), ("牛家梁镇", "104"), ("鱼河镇", "100"), ("镇川镇", "102"),
-    ("上盐湾镇", "101"), ("麻黄梁镇", "103"), ("金鸡滩镇", "105"), ("小纪汗镇", "112"), ("芹河镇", "113"),
-    ("小壕兔乡", "201"), ("岔河则乡", "202"), ("马合镇", "106"), ("鱼河峁镇", "108"), ("青云镇", "109"),
-    ("古塔镇", "110"), ("大河塔镇", "111"), ("补浪河乡", "203"), ("红石桥乡", "204"),
+    ("巴拉素镇", "107"),
+    ("孟家湾乡", "200"),
+    ("牛家梁镇", "104"),
+    ("鱼河镇", "100"),
+    ("镇川镇", "102"),
+    ("上盐湾镇", "101"),
+    ("麻黄梁镇", "103"),
+    ("金鸡滩镇", "105"),
+    ("小纪汗镇", "112"),
+    ("芹河镇", "113"),
+    ("小壕兔乡", "201"),
+    ("岔河则乡", "202"),
+    ("马合镇", "106"),
+    ("鱼河峁镇", "108"),
+    ("青云镇", "109"),
+    ("古塔镇", "110"),
+    ("大河塔镇", "111"),
+    ("补浪河乡", "203"),
+    ("红石桥乡", "204"),
 )
 # Villages the seed names, kept first in their township.
 KNOWN_VILLAGES = {"巴拉素镇": ("巴拉素村", "新庙滩村", "白城台村", "讨讨滩村")}
 
-_LANDFORMS = list("沟湾峁畔梁坬洼墕岔塔庄坪河滩渠寨堡岭") + ["圪崂", "圪台"]
-_PREFIXES = list("大小东西南北前后上下新红白黑黄石柳榆杏枣沙高长双马羊牛刘王李张杨高贺") + [
-    "三岔", "五里", "十里", "柳树", "榆树", "杏树", "枣林", "沙家", "马家", "石板"]
-_STREETS = (
-    "新建路 文化 东沙 西沙 南门 北门 鼓楼 青山 长城 人民路 航宇 沙河 金沙 崇文 上郡 新明楼 驼峰 明珠 榆阳 凌霄 "
-    "建业 肤施 兴中 红山 二街 三街 四街 五里墩 东环 西环 南郊 北郊 广济 钟楼 桃园 春晖 阳光 龙湾 文昌 永安"
-).split()
-_TOWN_STEMS = (
-    "城关 张家 王家 石湾 马坊 龙镇 杨桥 红柳 新店 东坪 西川 南塬 北岔 高庙 柳林 石门 枣园 沙坪 白家 刘家 "
-    "李家 贺家 郭家 何家 双河 三川 五里 青龙 黄河 清水 梁家 寺沟 官庄 瓦窑 安定 宁塞 永宁 太平 延水 金盆"
-).split()
+_LANDFORMS = [*"沟湾峁畔梁坬洼墕岔塔庄坪河滩渠寨堡岭", "圪崂", "圪台"]
+_PREFIXES = [
+    *"大小东西南北前后上下新红白黑黄石柳榆杏枣沙高长双马羊牛刘王李张杨高贺",
+    *words("三岔 五里 十里 柳树 榆树 杏树 枣林 沙家 马家 石板"),
+]
+_STREETS = words(
+    "新建路 文化 东沙 西沙 南门 北门 鼓楼 青山 长城 人民路 航宇 沙河 金沙 崇文 "
+    "上郡 新明楼 驼峰 明珠 榆阳 凌霄 建业 肤施 兴中 红山 二街 三街 四街 五里墩 "
+    "东环 西环 南郊 北郊 广济 钟楼 桃园 春晖 阳光 龙湾 文昌 永安"
+)
+_TOWN_STEMS = words(
+    "城关 张家 王家 石湾 马坊 龙镇 杨桥 红柳 新店 东坪 西川 南塬 北岔 高庙 柳林 "
+    "石门 枣园 沙坪 白家 刘家 李家 贺家 郭家 何家 双河 三川 五里 青龙 黄河 清水 "
+    "梁家 寺沟 官庄 瓦窑 安定 宁塞 永宁 太平 延水 金盆"
+)
 
 
 def _village_names(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
@@ -121,7 +147,9 @@ def _community_names(rng: np.random.Generator, n: int, taken: set[str]) -> list[
     return out
 
 
-def _townships(county: County, scale: Scale, rng: np.random.Generator) -> list[tuple[str, str, bool]]:
+def _townships(
+    county: County, scale: Scale, rng: np.random.Generator
+) -> list[tuple[str, str, bool]]:
     """(name, 3-digit code, urban) for a county."""
     if county.code == YUYANG.code:
         urban = [(n, c, True) for n, c in YUYANG_URBAN[: scale.urban_townships]]
@@ -139,7 +167,9 @@ def _townships(county: County, scale: Scale, rng: np.random.Generator) -> list[t
     return urban + rural
 
 
-def build(county: County, scale: Scale, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+def build(
+    county: County, scale: Scale, rng: np.random.Generator
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(townships, villages); each village row knows its township index and whether it is urban."""
     county12 = county.code + "000000"
     towns = _townships(county, scale, rng)
@@ -149,8 +179,14 @@ def build(county: County, scale: Scale, rng: np.random.Generator) -> tuple[pl.Da
     for t_idx, (t_name, t_code, urban) in enumerate(towns):
         code9 = county.code + t_code
         township_rows.append(
-            {"t_idx": t_idx, "code": code9 + "000", "name": t_name, "level": "街道" if urban else "乡镇",
-             "parent_code": county12, "urban": urban}
+            {
+                "t_idx": t_idx,
+                "code": code9 + "000",
+                "name": t_name,
+                "level": "街道" if urban else "乡镇",
+                "parent_code": county12,
+                "urban": urban,
+            }
         )
         if urban:
             names = _community_names(rng, scale.communities_per_urban, taken)
@@ -159,9 +195,15 @@ def build(county: County, scale: Scale, rng: np.random.Generator) -> tuple[pl.Da
             stem = t_name[:-1]
             seat = f"{stem}社区" if f"{stem}社区" not in taken else f"{stem}街社区"
             taken.add(seat)
-            known = [v for v in KNOWN_VILLAGES.get(t_name, ()) if v not in taken][: scale.villages_per_rural]
+            known = [v for v in KNOWN_VILLAGES.get(t_name, ()) if v not in taken][
+                : scale.villages_per_rural
+            ]
             taken.update(known)
-            names = [seat, *known, *_village_names(rng, scale.villages_per_rural - len(known), taken)]
+            names = [
+                seat,
+                *known,
+                *_village_names(rng, scale.villages_per_rural - len(known), taken),
+            ]
             kinds = ["社区"] + ["村"] * (len(names) - 1)
         community_no, village_no = 1, 200
         for name, kind in zip(names, kinds, strict=True):
@@ -170,24 +212,46 @@ def build(county: County, scale: Scale, rng: np.random.Generator) -> tuple[pl.Da
             else:
                 suffix, village_no = f"{village_no:03d}", village_no + 1
             village_rows.append(
-                {"t_idx": t_idx, "code": code9 + suffix, "name": name, "level": kind,
-                 "parent_code": code9 + "000", "locality": "urban" if urban else ("town" if kind == "社区" else "rural")}
+                {
+                    "t_idx": t_idx,
+                    "code": code9 + suffix,
+                    "name": name,
+                    "level": kind,
+                    "parent_code": code9 + "000",
+                    "locality": "urban" if urban else ("town" if kind == "社区" else "rural"),
+                }
             )
     townships = pl.DataFrame(township_rows)
-    villages = pl.DataFrame(village_rows).with_row_index("v_idx").with_columns(pl.col("v_idx").cast(pl.Int64))
+    villages = (
+        pl.DataFrame(village_rows)
+        .with_row_index("v_idx")
+        .with_columns(pl.col("v_idx").cast(pl.Int64))
+    )
     return townships, villages
 
 
-def divisions_frame(county: County, townships: pl.DataFrame, villages: pl.DataFrame) -> pl.DataFrame:
+def divisions_frame(
+    county: County, townships: pl.DataFrame, villages: pl.DataFrame
+) -> pl.DataFrame:
     """The rows of divisions.xlsx: county, townships, villages."""
-    head = pl.DataFrame({"区划代码": [county.code + "000000"], "名称": [county.name], "级别": ["县"],
-                         "上级区划代码": [""]})
+    head = pl.DataFrame(
+        {
+            "区划代码": [county.code + "000000"],
+            "名称": [county.name],
+            "级别": ["县"],
+            "上级区划代码": [""],
+        }
+    )
     t = townships.select(
-        pl.col("code").alias("区划代码"), pl.col("name").alias("名称"), pl.col("level").alias("级别"),
+        pl.col("code").alias("区划代码"),
+        pl.col("name").alias("名称"),
+        pl.col("level").alias("级别"),
         pl.col("parent_code").alias("上级区划代码"),
     )
     v = villages.select(
-        pl.col("code").alias("区划代码"), pl.col("name").alias("名称"), pl.col("level").alias("级别"),
+        pl.col("code").alias("区划代码"),
+        pl.col("name").alias("名称"),
+        pl.col("level").alias("级别"),
         pl.col("parent_code").alias("上级区划代码"),
     )
     return pl.concat([head, t, v])

@@ -43,12 +43,18 @@ def serials(rng: np.random.Generator, male: np.ndarray) -> np.ndarray:
     return np.where(male, 2 * half + 1, 2 * half + 2)
 
 
-def make_unique(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, serial: np.ndarray,
-                male: np.ndarray) -> np.ndarray:
+def make_unique(
+    rng: np.random.Generator,
+    region: np.ndarray,
+    birth: np.ndarray,
+    serial: np.ndarray,
+    male: np.ndarray,
+) -> np.ndarray:
     """Redraw serials until (region, birth date, serial) is unique (the first of a clash keeps its own)."""
     serial = serial.copy()
+    base = first17(region, birth, np.zeros(len(serial), dtype=np.int64))
     for _ in range(100):
-        key = first17(region, birth, serial)
+        key = base + serial
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
         later = order[1:][sorted_key[1:] == sorted_key[:-1]]
@@ -84,8 +90,38 @@ def swapped_digits(ids: list[str], rng: np.random.Generator) -> list[str]:
 
 
 _MOBILE_PREFIXES = np.array(
-    [130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156, 157, 158, 159, 177,
-     180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 199]
+    [
+        130,
+        131,
+        132,
+        133,
+        135,
+        136,
+        137,
+        138,
+        139,
+        150,
+        151,
+        152,
+        153,
+        155,
+        156,
+        157,
+        158,
+        159,
+        177,
+        180,
+        181,
+        182,
+        183,
+        185,
+        186,
+        187,
+        188,
+        189,
+        191,
+        199,
+    ]
 )
 
 
@@ -95,25 +131,21 @@ def phones(rng: np.random.Generator, n: int) -> pl.Series:
     return pl.Series(number).cast(pl.String)
 
 
-def luhn_complete(bodies: list[str]) -> list[str]:
-    out = []
-    for body in bodies:
-        total = 0
-        for i, ch in enumerate(reversed(body)):
-            d = int(ch)
-            if i % 2 == 0:
-                d *= 2
-                if d > 9:
-                    d -= 9
-            total += d
-        out.append(body + str((10 - total % 10) % 10))
-    return out
+def _digits_to_strings(digits: np.ndarray) -> np.ndarray:
+    """Rows of digits (0-9) to strings, without a Python loop."""
+    width = digits.shape[1]
+    raw = np.ascontiguousarray((digits + 48).astype(np.uint8)).view(f"S{width}").ravel()
+    return raw.astype(f"U{width}")
 
 
-def card_numbers(rng: np.random.Generator, bins: list[str], lengths: list[int]) -> list[str]:
+def card_numbers(rng: np.random.Generator, prefix: str, length: int, n: int) -> np.ndarray:
     """Bank card numbers: issuer prefix, random account digits and a Luhn check digit."""
-    bodies = []
-    for prefix, length in zip(bins, lengths, strict=True):
-        tail = length - 1 - len(prefix)
-        bodies.append(prefix + "".join(map(str, rng.integers(0, 10, tail))))
-    return luhn_complete(bodies)
+    head = np.array([int(c) for c in prefix], dtype=np.int64)
+    body = np.concatenate(
+        [np.tile(head, (n, 1)), rng.integers(0, 10, (n, length - 1 - len(prefix)))], axis=1
+    )
+    doubled = body[:, ::-1].copy()
+    doubled[:, 0::2] *= 2
+    doubled[doubled > 9] -= 9
+    check = (10 - doubled.sum(axis=1) % 10) % 10
+    return _digits_to_strings(np.concatenate([body, check[:, None]], axis=1))

@@ -10,12 +10,14 @@ refuses to load (or ``--reset``) a database with imports it did not make.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,18 +135,29 @@ class Command(BaseCommand):
             return
         if state["foreign"]:
             raise CommandError(REFUSE_FOREIGN)
-        with self.step(f"generate the {scale} county (seed {seed})"):
-            files = ensure_files(folder, scale, seed)
+        with self.step(f"generate the {scale} county (seed {seed}) in {folder}"):
+            files, generated = ensure_files(folder, scale, seed, self)
+            if not generated:
+                self.stdout.write("  reusing the files generated earlier")
         mark(LOAD_STARTED, scale, seed)
+        issues = folder / "import-issues"
+        issues.mkdir(exist_ok=True)
         for kind in KINDS:
             with self.step(f"import {kind} from {files[kind].name}"):
-                run_import(kind, files[kind], self)
+                report = run_import(kind, files[kind], issues)
+                self.stdout.write(import_summary(kind, report, issues))
         mark(LOADED, scale, seed)
 
     def print_accounts(self, password: str, url: str) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo accounts 演示账号 (one password for all):"))
+        users = User.objects.select_related("school", "township").in_bulk(
+            [a.username for a in ACCOUNTS], field_name="username"
+        )
         for account in ACCOUNTS:
-            self.stdout.write(f"  {account.username:<10} {account.description}")
+            user = users.get(account.username)
+            scope = user and (user.school or user.township)
+            where = f": {scope}" if scope else ""
+            self.stdout.write(f"  {account.username:<10} {account.description}{where}")
         self.stdout.write(f"  password 密码: {password}")
         self.stdout.write(self.style.SUCCESS(f"\nOpen {url}"))
 
@@ -157,10 +170,9 @@ class Command(BaseCommand):
             self.stdout.write("Other machines need this host in NOTONELESS_ALLOWED_HOSTS.")
         threads = waitress_threads()
         self.stdout.write(f"Serving with waitress ({threads} threads); press Ctrl-C to stop.")
-        try:
+        with suppress(KeyboardInterrupt):  # waitress usually handles Ctrl-C itself and returns
             serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="notoneless")
-        except KeyboardInterrupt:
-            self.stdout.write("Stopped.")
+        self.stdout.write("Stopped.")
 
 
 REFUSE_FOREIGN = (
@@ -193,32 +205,66 @@ def expected_files(folder: Path) -> dict[str, Path]:
     return files
 
 
-def ensure_files(folder: Path, scale: str, seed: int) -> dict[str, Path]:
+def ensure_files(
+    folder: Path, scale: str, seed: int, command: BaseCommand
+) -> tuple[dict[str, Path], bool]:
     """The generated registers: reused when complete, else generated afresh (into a side folder
     first, so an interrupted run never leaves a half-written county that looks complete)."""
     files = expected_files(folder)
     if all(path.exists() for path in files.values()):
-        return files
+        return files, False
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    call_command("generate", "--scale", scale, "--seed", str(seed), "--out", str(partial))
+    args = ["--scale", scale, "--seed", str(seed), "--out", str(partial)]
+    call_command("generate", *args, stdout=command.stdout, stderr=command.stderr)
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     files = expected_files(folder)
     missing = [path.name for path in files.values() if not path.exists()]
     if missing:
         raise CommandError(f"generate did not write {', '.join(missing)} in {folder}")
-    return files
+    return files, True
 
 
-def run_import(kind: str, path: Path, command: BaseCommand) -> None:
-    """One file through ``notoneless import``: the same path a clerk's file takes."""
-    args = [kind, str(path), *EXTRA_ARGS.get(kind, ())]
+def run_import(kind: str, path: Path, issues: Path) -> dict[str, Any]:
+    """One file through ``notoneless import``, the same path a clerk's file takes; returns its
+    JSON report. Row problems go to ``issues/<kind>.xlsx`` rather than filling the screen."""
+    errors_file = issues / f"{kind}.xlsx"
+    args = [kind, str(path), *EXTRA_ARGS.get(kind, ()), "--json", "--errors", str(errors_file)]
+    out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import", *args, stdout=command.stdout, stderr=command.stderr)
+        call_command("import", *args, stdout=out, stderr=err)
     except (CommandError, SystemExit) as exc:
-        raise CommandError(f"demo: importing {path} as {kind} failed: {exc}") from exc
+        report = _json(out.getvalue())
+        problems = "; ".join(
+            _issue(i) for i in report.get("issues", []) if i.get("severity") == "error"
+        )
+        detail = problems or err.getvalue().strip() or str(exc)
+        raise CommandError(f"demo: importing {path} as {kind} failed: {detail[:1000]}") from exc
+    return _json(out.getvalue())
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _issue(issue: dict[str, Any]) -> str:
+    return f"row {issue.get('row')}, {issue.get('column')}: {issue.get('reason_en')}"
+
+
+def import_summary(kind: str, report: dict[str, Any], issues: Path) -> str:
+    counts = ", ".join(
+        f"{report.get(key, 0):,} {key}" for key in ("created", "updated", "unchanged", "warnings")
+    )
+    line = f"  {report.get('rows', 0):,} rows: {counts}"
+    if report.get("warnings"):
+        line += f" (see {issues.name}/{kind}.xlsx)"
+    return line
 
 
 def demo_school() -> School:
