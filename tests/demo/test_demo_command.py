@@ -176,6 +176,25 @@ def test_a_later_start_skips_generate_and_import_and_keeps_accounts(stubs):
     assert printed and printed[-1] in second
 
 
+def test_an_account_that_existed_before_the_demo_is_left_unchanged(stubs):
+    make_school()
+    own = User.objects.create_user("admin", password="the-owners-own-1", role=Role.AUDITOR)
+    output = run_demo()
+    own.refresh_from_db()
+    assert own.check_password("the-owners-own-1")
+    assert own.role == Role.AUDITOR and not own.is_superuser
+    assert "admin existed before the demo" in output
+    assert User.objects.count() == 6
+
+
+def test_a_lost_password_file_gives_the_demo_accounts_a_new_password(stubs, tmp_path):
+    run_demo()
+    (tmp_path / "demo" / demo.PASSWORD_FILE).unlink()
+    run_demo()
+    password = (tmp_path / "demo" / demo.PASSWORD_FILE).read_text().strip()
+    assert all(user.check_password(password) for user in User.objects.all())
+
+
 def test_generated_files_are_reused_when_complete(stubs, tmp_path):
     folder = tmp_path / "demo" / "tiny-1"
     folder.mkdir(parents=True)

@@ -53,6 +53,7 @@ KINDS = (
 EXTRA_ARGS = {"students": ("--term", TERM)}
 LOAD_STARTED, LOADED = "demo.load_started", "demo.loaded"
 PASSWORD_FILE = "demo-password.txt"
+ACCOUNT_SETUP = "account.demo_setup"
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,14 @@ class Command(BaseCommand):
             self.reset(folder)
         self.load(scale, seed, folder)
         with self.step("demo accounts"):
-            password = ensure_accounts(Path(settings.DATA_DIR) / "demo")
+            password, not_ours = ensure_accounts(Path(settings.DATA_DIR) / "demo")
+            for username in not_ours:
+                message = f"  account {username} existed before the demo: left unchanged"
+                self.stdout.write(self.style.WARNING(message))
         with self.step("collect static files"):
             call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}/"
-        self.print_accounts(password, url)
+        self.print_accounts(password, not_ours, url)
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.")
         if not options["no_serve"]:
             self.serve(options["host"], options["port"])
@@ -129,7 +133,8 @@ class Command(BaseCommand):
         state = load_state()
         if state["loaded"]:
             loaded = state["loaded"]
-            self.stdout.write(f"Demo county already loaded ({loaded}): no generate, no import.")
+            what = f"{loaded.get('scale')}, seed {loaded.get('seed')}"
+            self.stdout.write(f"Demo county already loaded ({what}): no generate, no import.")
             if loaded != {"scale": scale, "seed": seed}:
                 self.stdout.write(self.style.WARNING("Use --reset to load another scale or seed."))
             return
@@ -148,7 +153,7 @@ class Command(BaseCommand):
                 self.stdout.write(import_summary(kind, report, issues))
         mark(LOADED, scale, seed)
 
-    def print_accounts(self, password: str, url: str) -> None:
+    def print_accounts(self, password: str, not_ours: list[str], url: str) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo accounts 演示账号 (one password for all):"))
         users = User.objects.select_related("school", "township").in_bulk(
             [a.username for a in ACCOUNTS], field_name="username"
@@ -157,6 +162,8 @@ class Command(BaseCommand):
             user = users.get(account.username)
             scope = user and (user.school or user.township)
             where = f": {scope}" if scope else ""
+            if account.username in not_ours:
+                where += " (an existing account: its own password)"
             self.stdout.write(f"  {account.username:<10} {account.description}{where}")
         self.stdout.write(f"  password 密码: {password}")
         self.stdout.write(self.style.SUCCESS(f"\nOpen {url}"))
@@ -282,8 +289,12 @@ def demo_school() -> School:
     return school
 
 
-def ensure_accounts(folder: Path) -> str:
-    """One account per role, created once; returns the shared password (kept in a 600 file)."""
+def ensure_accounts(folder: Path) -> tuple[str, list[str]]:
+    """One account per role, created once with a shared password (kept in a 600 file).
+
+    Returns the password and the demo user names that already belonged to someone else: those
+    accounts are left exactly as they are.
+    """
     password, fresh = demo_password(folder)
     school = demo_school()
     scope: dict[str, dict[str, object]] = {
@@ -292,6 +303,10 @@ def ensure_accounts(folder: Path) -> str:
         Role.TOWNSHIP_OFFICER: {"township": school.township},
         Role.COUNTY_ADMIN: {"is_staff": True, "is_superuser": True},
     }
+    made_by_demo = set(
+        AuditEntry.objects.filter(action=ACCOUNT_SETUP).values_list("object_id", flat=True)
+    )
+    not_ours = []
     with transaction.atomic():
         for account in ACCOUNTS:
             user = User.objects.filter(username=account.username).first()
@@ -299,19 +314,22 @@ def ensure_accounts(folder: Path) -> str:
                 user = User(username=account.username, role=account.role)
                 for name, value in scope.get(account.role, {}).items():
                     setattr(user, name, value)
+            elif str(user.pk) not in made_by_demo:
+                not_ours.append(user.username)
+                continue
             elif not fresh:
                 continue
             user.set_password(password)
             user.save()
             audit.record(
-                "account.demo_setup",
+                ACCOUNT_SETUP,
                 acting_user=None,
                 object_type="user",
                 object_id=user.pk,
                 detail={"username": user.username, "role": user.role},
                 client="cli",
             )
-    return password
+    return password, not_ours
 
 
 def demo_password(folder: Path) -> tuple[str, bool]:
