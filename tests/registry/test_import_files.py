@@ -110,3 +110,22 @@ def test_the_error_workbook_lists_every_problem_for_the_clerk(county, run_import
     sheet = pl.read_excel(out, engine="calamine", infer_schema_length=0)
     assert sheet.height == result.errors + result.warnings
     assert set(sheet["行 row"].drop_nulls().to_list()) >= {"2", "3"}
+
+
+def test_an_internal_error_is_reported_without_a_traceback_and_writes_nothing(
+    county, run_import, monkeypatch
+):
+    from notoneless.registry.imports import runner
+    from notoneless.registry.models import Enrollment
+
+    def broken_enrollments(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(runner.students, "_write_enrollments", broken_enrollments)
+    result = run_import("students", "\n".join([STUDENT_HEADER, *student_rows()]) + "\n")
+    assert result.outcome == "refused" and "internal error" in reasons(result)
+    assert (
+        Person.objects.count() == 0
+        and Student.objects.count() == 0
+        and Enrollment.objects.count() == 0
+    )

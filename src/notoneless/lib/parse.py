@@ -10,8 +10,8 @@ import polars as pl
 from notoneless.lib.resident_id import CHECK_CHARS, WEIGHTS
 
 EXCEL_EPOCH = date(1899, 12, 30)
-TRUE_WORDS = ["是", "y", "yes", "true", "1", "√", "✓", "有"]
-FALSE_WORDS = ["否", "n", "no", "false", "0", "×", "✗", "无"]
+TRUE_WORDS = ["是", "y", "yes", "true", "1", "√", "✓", "有", "住校"]
+FALSE_WORDS = ["否", "n", "no", "false", "0", "×", "✗", "无", "走读"]
 SEX_WORDS = {
     "男": "M",
     "m": "M",

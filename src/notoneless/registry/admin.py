@@ -116,7 +116,7 @@ class StudentAdmin(RegisterAdmin):
 
 @admin.register(models.StudentNumber)
 class StudentNumberAdmin(RegisterAdmin):
-    list_display = ["number_masked", "kind", "student", "first_seen"]
+    list_display = ["number_masked", "kind", "student", "replaced_at"]
     list_filter = ["kind"]
     list_select_related = ["student"]
 

@@ -80,6 +80,18 @@ class AssistanceCategory(models.TextChoices):
     ORPHAN = "orphan", _("Orphan")
 
 
+class HardshipCategory(models.TextChoices):
+    """The groups a national system's hardship list names a student for."""
+
+    REGISTERED_POOR = "registered_poor", _("Registered-poor household")
+    DIBAO = "dibao", _("Minimum-living allowance")
+    TEKUN = "tekun", _("Extreme-poverty support")
+    ORPHAN = "orphan", _("Orphan")
+    DISABLED = "disabled", _("Disabled")
+    IN_DISTRESS = "in_distress", _("Child in distress")
+    OTHER = "other", _("Other hardship")
+
+
 class DisabilityType(models.TextChoices):
     VISUAL = "visual", _("Visual")
     HEARING = "hearing", _("Hearing")

@@ -18,7 +18,7 @@ def enc_field() -> models.TextField:
 
 
 def hash_field() -> models.CharField:
-    return models.CharField(max_length=64, blank=True, default="", db_index=True)
+    return models.CharField(max_length=32, blank=True, default="", db_index=True)
 
 
 def masked_field() -> models.CharField:
@@ -184,7 +184,7 @@ class Student(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="student")
     student_number_enc = enc_field()
-    student_number_hash = models.CharField(max_length=64, unique=True)
+    student_number_hash = models.CharField(max_length=32, unique=True)
     student_number_masked = masked_field()
     hardship_grade = models.CharField(
         max_length=10, choices=choices.HardshipGrade.choices, blank=True, default=""
@@ -196,21 +196,27 @@ class Student(models.Model):
 
 
 class StudentNumber(models.Model):
-    """Every student number a person has had ('L' or 'J' becomes 'G' when the child gets an ID)."""
+    """A number the student had before the current one ('L' or 'J' becomes 'G' when the child gets an ID).
+
+    The current number lives on ``Student``; together they are every number the student has had."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="numbers")
     number_enc = enc_field()
-    number_hash = models.CharField(max_length=64, unique=True)
+    number_hash = models.CharField(max_length=32, unique=True)
     number_masked = masked_field()
     kind = models.CharField(max_length=1, help_text="G, J or L")
-    first_seen = models.DateTimeField()
+    replaced_at = models.DateTimeField()
 
 
 class Enrollment(models.Model):
     """A student's place at a school in one term."""
 
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
-    term = models.ForeignKey(Term, on_delete=models.PROTECT)
+    # student and term are the leading columns of the unique constraint and of the (term, school) index,
+    # so their own indexes would only slow bulk imports.
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, db_index=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
     stage = models.CharField(max_length=12, choices=choices.Stage.choices)
     grade = models.PositiveSmallIntegerField(
@@ -237,7 +243,9 @@ class Enrollment(models.Model):
 
 
 class Guardian(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="guardians", db_index=False
+    )
     name = models.CharField(max_length=60)
     name_norm = models.CharField(max_length=60)
     relation = models.CharField(max_length=20, blank=True)
@@ -300,7 +308,7 @@ class RegisterRecord(NamedIdentity):
         MANUAL = "manual", _("Manual")
 
     record_key = models.CharField(
-        max_length=64, unique=True, help_text="natural key for re-imports"
+        max_length=32, unique=True, help_text="natural key for re-imports"
     )
     village = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL)
@@ -361,6 +369,21 @@ class StudyElsewhereRecord(RegisterRecord):
     stage = models.CharField(max_length=12, choices=choices.Stage.choices, blank=True)
     grade = models.PositiveSmallIntegerField(null=True, blank=True)
     evidence = models.CharField(max_length=200)
+
+
+class HardshipListRecord(RegisterRecord):
+    """A student a national system lists as being in a hardship group (e.g. the student aid system's weekly
+    comparison of the five groups with the student registers), kept for matching and follow-up."""
+
+    category = models.CharField(max_length=16, choices=choices.HardshipCategory.choices)
+    source = models.CharField(max_length=60, blank=True)
+    student_number_enc = enc_field()
+    student_number_hash = hash_field()
+    student_number_masked = masked_field()
+    school_code = models.CharField(max_length=10, blank=True)
+    school_name = models.CharField(max_length=100, blank=True)
+    stage = models.CharField(max_length=12, choices=choices.Stage.choices, blank=True)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
 
 
 class ImportRun(models.Model):

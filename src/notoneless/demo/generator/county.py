@@ -58,15 +58,12 @@ class CountyState:
 def build(
     county: County, index: int, scale: Scale, factor: float, seed: int, noise: NoiseRates
 ) -> CountyState:
+    """The county's divisions, schools and everyone in it, with hardship planted and IDs assigned."""
     rng = Streams(seed, index)
     townships, villages = divisions.build(county, scale, rng("divisions"))
-    counts = {
-        k: max(1, round(v * factor)) if scale.name == "province" else v
-        for k, v in scale.schools.items()
-    }
+    counts = {k: max(1, round(v * factor)) if scale.csv else v for k, v in scale.schools.items()}
     school_frame = schools.build(county, counts, townships, villages, rng("schools"))
     seats = schools.seats(school_frame, scales.stage_totals(factor), rng("seats"))
-
     students = population.students_from_seats(rng("students"), seats, school_frame, villages)
     students = population.add_twins(rng("twins"), students, noise.twins)
     kids = pl.concat([students, population.extras(rng("extras"), students, factor, noise)])
@@ -74,29 +71,9 @@ def build(
     kids = kids.with_columns(pl.Series("family", family))
     families = population.family_table(rng("family-table"), kids, family, villages)
     plan = hardship.plan(factor)
-    families = population.choose_orphans(
-        rng("orphans"), kids, families, {s: plan[s]["orphan"] for s in STAGES}
-    )
-
-    boarder = hardship.assign_boarders(rng("boarders"), kids, school_frame, families)
-    status = hardship.choose_households(rng("households"), kids, families, factor)
-    families = families.with_columns(pl.Series("status", status))
-    s_idx = kids["s_idx"].to_numpy()
-    special = (s_idx >= 0) & (
-        school_frame["type"].to_numpy().astype(str)[np.maximum(s_idx, 0)] == "special"
-    )
-    flags = hardship.person_flags(rng("flags"), kids, families, boarder, factor, special)
-    major, category = hardship.majors(rng("majors"), kids, school_frame)
-    level = hardship.grades(rng("grades"), kids, families, flags, boarder, category, factor)
-    kids = kids.with_columns(
-        pl.lit("child").alias("role"),
-        pl.Series("boarder", boarder),
-        pl.Series("tekun", flags["tekun"]),
-        pl.Series("disabled", flags["disabled"]),
-        pl.Series("level", level),
-        pl.Series("major", major),
-        pl.Series("category", category),
-    )
+    orphans = {s: plan[s]["orphan"] for s in STAGES}
+    families = population.choose_orphans(rng("orphans"), kids, families, orphans)
+    kids, families = _plant_hardship(rng, kids, families, school_frame, factor)
     adults = population.family_adults(rng("adults"), kids, families)
     persons, families = _register_people(rng, kids, adults, families, villages, factor)
     persons = people.name_everyone(rng("names"), persons, families.height)
@@ -121,6 +98,165 @@ def build(
     return state
 
 
+def _plant_hardship(
+    rng: Streams,
+    kids: pl.DataFrame,
+    families: pl.DataFrame,
+    school_frame: pl.DataFrame,
+    factor: float,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Boarders, household statuses, 特困 and disability, majors and hardship grades (hardship.py)."""
+    boarder = hardship.assign_boarders(rng("boarders"), kids, school_frame, families)
+    status = hardship.choose_households(rng("households"), kids, families, factor)
+    families = families.with_columns(pl.Series("status", status))
+    s_idx = kids["s_idx"].to_numpy()
+    types = school_frame["type"].to_numpy().astype(str)
+    special = (s_idx >= 0) & (types[np.maximum(s_idx, 0)] == "special")
+    flags = hardship.person_flags(rng("flags"), kids, families, boarder, factor, special)
+    major, category = hardship.majors(rng("majors"), kids, school_frame)
+    level = hardship.grades(rng("grades"), kids, families, flags, boarder, category, factor)
+    kids = kids.with_columns(
+        pl.lit("child").alias("role"),
+        pl.Series("boarder", boarder),
+        pl.Series("tekun", flags["tekun"]),
+        pl.Series("disabled", flags["disabled"]),
+        pl.Series("level", level),
+        pl.Series("major", major),
+        pl.Series("category", category),
+    )
+    return kids, families
+
+
+class _Parts:
+    """Families and members of the people who are only on external registers, numbered on."""
+
+    def __init__(self, first_family: int) -> None:
+        self.next_family = first_family
+        self.families: list[pl.DataFrame] = []
+        self.members: list[pl.DataFrame] = []
+
+    def add(self, parts: tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+        self.families.append(parts[0])
+        self.members.append(parts[1])
+        self.next_family += parts[0].height
+        return parts
+
+
+def _village_pools(villages: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(all, rural and town, urban and town) village indices."""
+    loc = villages["locality"].to_numpy().astype(str)
+    v_all = villages["v_idx"].to_numpy()
+    rural_v = v_all[loc != "urban"] if (loc != "urban").any() else v_all
+    urban_v = v_all[loc != "rural"] if (loc != "rural").any() else v_all
+    return v_all, rural_v, urban_v
+
+
+def _register_households(
+    rng: Streams,
+    parts: _Parts,
+    kids: pl.DataFrame,
+    adults: pl.DataFrame,
+    families: pl.DataFrame,
+    villages: pl.DataFrame,
+    factor: float,
+) -> None:
+    """Poor and 低保 households without children in the county's schools, so that the registers reach
+    their sizes (18,000 poor households of 60,000 members, 40,000 assistance records at Yuyang)."""
+    _, rural_v, urban_v = _village_pools(villages)
+    status = families["status"].to_numpy()
+    in_family = np.concatenate([kids["family"].to_numpy(), adults["family"].to_numpy()])
+    poor_fams = np.isin(status, [POOR, POOR_DIBAO])
+    n_hh = scales.scaled(scales.POVERTY_HOUSEHOLDS, factor) - int(poor_fams.sum())
+    n_members = scales.scaled(scales.POVERTY_MEMBERS, factor) - int(poor_fams[in_family].sum())
+    r = rng("register-households")
+    n_both, m_poor = round(n_hh * 0.25), round(n_members * 0.75)
+
+    def households(n: int, members: int, code: int, pool: np.ndarray, rural: bool) -> pl.DataFrame:
+        made = people.register_households(
+            r, n, members, status=code, villages=pool, rural=rural, first_family=parts.next_family
+        )
+        return parts.add(made)[1]
+
+    households(n_hh - n_both, m_poor, POOR, rural_v, True)
+    both = households(n_both, n_members - m_poor, POOR_DIBAO, rural_v, True)
+    # 低保 households without school children: what the assistance list needs beyond the others
+    dibao_fams = np.isin(status, [POOR_DIBAO, DIBAO_RURAL, DIBAO_URBAN])
+    on_list = int(dibao_fams[in_family].sum()) + both.height + int(kids["tekun"].sum())
+    on_list += int(families["orphan"].to_numpy()[kids["family"].to_numpy()].sum())
+    left = max(
+        0,
+        scales.scaled(scales.ASSISTANCE_RECORDS, factor)
+        - on_list
+        - scales.scaled(TEKUN_ADULTS, factor),
+    )
+    households(round(left * 0.7 / 2.3), round(left * 0.7), DIBAO_RURAL, rural_v, True)
+    households(round(left * 0.3 / 2.0), round(left * 0.3), DIBAO_URBAN, urban_v, False)
+
+
+def _people_on_their_own(
+    rng: Streams, parts: _Parts, kids: pl.DataFrame, villages: pl.DataFrame, factor: float
+) -> int:
+    """特困 adults, disabled adults, teachers and university students (some in a poor household);
+    returns how many disabled adults are to be found among the children's parents."""
+    v_all, rural_v, _ = _village_pools(villages)
+    s = rng("singles")
+
+    def singles(
+        n: int, role: str, ages: tuple[int, int], pool: np.ndarray, rural: float
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return people.singles(
+            s,
+            n,
+            role,
+            oldest=ages[1],
+            youngest=ages[0],
+            villages=pool,
+            rural_share=rural,
+            first_family=parts.next_family,
+        )
+
+    parts.add(singles(scales.scaled(TEKUN_ADULTS, factor), "tekun", (45, 92), rural_v, 0.9))
+    n_dis = max(0, scales.scaled(scales.DISABILITY_RECORDS, factor) - int(kids["disabled"].sum()))
+    n_parents = round(n_dis * 0.2)
+    parts.add(singles(n_dis - n_parents, "disabled", (19, 90), v_all, 0.7))
+    parts.add(
+        singles(
+            scales.scaled(scales.TEACHERS, factor, 2),
+            "teacher",
+            (22, 59),
+            np.array([], dtype=np.int64),
+            0.3,
+        )
+    )
+    n_uni = scales.scaled(scales.SEED_FIGURES["student_loan"], factor, 1)
+    uni_f, uni_m = singles(n_uni, "university", (18, 22), rural_v, 0.8)
+    poor = pl.concat(
+        [f for f in parts.families if f.height and f["status"][0] in (POOR, POOR_DIBAO)]
+    )
+    k = min(poor.height, round(n_uni * UNIVERSITY_IN_POOR_HOUSEHOLDS))
+    home = s.choice(poor["family"].to_numpy(), size=k, replace=False)
+    uni_m = uni_m.with_columns(
+        pl.Series("family", np.concatenate([home, uni_m["family"].to_numpy()[k:]]))
+    )
+    parts.add((uni_f, uni_m))
+    return n_parents
+
+
+_CHILD_DEFAULTS = {
+    "twin_of": -1,
+    "s_idx": -1,
+    "kind": "",
+    "stage": "",
+    "grade": 0,
+    "boarder": False,
+    "tekun": False,
+    "disabled": False,
+    "level": 0,
+    "major": "",
+    "category": "",
+}
+
+
 def _register_people(
     rng: Streams,
     kids: pl.DataFrame,
@@ -130,178 +266,34 @@ def _register_people(
     factor: float,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Everyone: children, family adults, and the people who are only on external registers."""
-    loc = villages["locality"].to_numpy().astype(str)
-    v_all = villages["v_idx"].to_numpy()
-    rural_v = v_all[loc != "urban"] if (loc != "urban").any() else v_all
-    urban_v = v_all[loc != "rural"] if (loc != "rural").any() else v_all
-    status = families["status"].to_numpy()
-    fam_of_kid = kids["family"].to_numpy()
-    fam_of_adult = adults["family"].to_numpy()
-    poor_fams = np.isin(status, [POOR, POOR_DIBAO])
-    poor_members = int(poor_fams[fam_of_kid].sum() + poor_fams[fam_of_adult].sum())
-    next_family = families.height
-    parts_f, parts_m = [], []
-
-    def take(f: pl.DataFrame, m: pl.DataFrame) -> None:
-        nonlocal next_family
-        parts_f.append(f)
-        parts_m.append(m)
-        next_family += f.height
-
-    n_hh = scales.scaled(scales.POVERTY_HOUSEHOLDS, factor) - int(poor_fams.sum())
-    n_members = scales.scaled(scales.POVERTY_MEMBERS, factor) - poor_members
-    r = rng("register-households")
-    n_both = round(n_hh * 0.25)
-    take(
-        *people.register_households(
-            r,
-            n_hh - n_both,
-            round(n_members * 0.75),
-            status=POOR,
-            villages=rural_v,
-            rural=True,
-            first_family=next_family,
-        )
+    parts = _Parts(families.height)
+    _register_households(rng, parts, kids, adults, families, villages, factor)
+    n_parents = _people_on_their_own(rng, parts, kids, villages, factor)
+    extra = [
+        f.with_columns(
+            pl.lit("").alias("guardian"),
+            pl.lit(False).alias("left_behind"),
+            pl.lit(0).cast(families["size"].dtype).alias("size"),
+            pl.lit(False).alias("orphan"),
+        ).select(families.columns)
+        for f in parts.families
+    ]
+    families = pl.concat([families, *extra]).with_columns(pl.col("family").cast(pl.Int64))
+    adults_all = pl.concat([adults, pl.concat(parts.members).select(adults.columns)])
+    persons = pl.concat([kids, adults_all], how="diagonal_relaxed").with_columns(
+        pl.col(name).fill_null(value) for name, value in _CHILD_DEFAULTS.items()
     )
-    both_f, both_m = people.register_households(
-        r,
-        n_both,
-        n_members - round(n_members * 0.75),
-        status=POOR_DIBAO,
-        villages=rural_v,
-        rural=True,
-        first_family=next_family,
-    )
-    take(both_f, both_m)
-    # 低保 households without children in school: what the assistance list needs beyond the others
-    dibao_fams = np.isin(status, [POOR_DIBAO, DIBAO_RURAL, DIBAO_URBAN])
-    on_list = int(dibao_fams[fam_of_kid].sum() + dibao_fams[fam_of_adult].sum()) + both_m.height
-    on_list += int(kids["tekun"].sum()) + int(families["orphan"].to_numpy()[fam_of_kid].sum())
-    n_tekun = scales.scaled(TEKUN_ADULTS, factor)
-    left = max(0, scales.scaled(scales.ASSISTANCE_RECORDS, factor) - on_list - n_tekun)
-    take(
-        *people.register_households(
-            r,
-            round(left * 0.7 / 2.3),
-            round(left * 0.7),
-            status=DIBAO_RURAL,
-            villages=rural_v,
-            rural=True,
-            first_family=next_family,
-        )
-    )
-    take(
-        *people.register_households(
-            r,
-            round(left * 0.3 / 2.0),
-            round(left * 0.3),
-            status=DIBAO_URBAN,
-            villages=urban_v,
-            rural=False,
-            first_family=next_family,
-        )
-    )
-    s = rng("singles")
-    take(
-        *people.singles(
-            s,
-            n_tekun,
-            "tekun",
-            oldest=92,
-            youngest=45,
-            villages=rural_v,
-            rural_share=0.9,
-            first_family=next_family,
-        )
-    )
-    disabled_kids = int(kids["disabled"].sum())
-    n_dis = max(0, scales.scaled(scales.DISABILITY_RECORDS, factor) - disabled_kids)
-    n_parents = round(n_dis * 0.2)
-    take(
-        *people.singles(
-            s,
-            n_dis - n_parents,
-            "disabled",
-            oldest=90,
-            youngest=19,
-            villages=v_all,
-            rural_share=0.7,
-            first_family=next_family,
-        )
-    )
-    take(
-        *people.singles(
-            s,
-            scales.scaled(scales.TEACHERS, factor, 2),
-            "teacher",
-            oldest=59,
-            youngest=22,
-            villages=np.array([], dtype=np.int64),
-            rural_share=0.3,
-            first_family=next_family,
-        )
-    )
-    n_uni = scales.scaled(scales.SEED_FIGURES["student_loan"], factor, 1)
-    uni_f, uni_m = people.singles(
-        s,
-        n_uni,
-        "university",
-        oldest=22,
-        youngest=18,
-        villages=rural_v,
-        rural_share=0.8,
-        first_family=next_family,
-    )
-    # some university students belong to a registered-poor household
-    poor_reg = pl.concat([f for f in parts_f if f.height and f["status"][0] in (POOR, POOR_DIBAO)])
-    k = min(poor_reg.height, round(n_uni * UNIVERSITY_IN_POOR_HOUSEHOLDS))
-    home = s.choice(poor_reg["family"].to_numpy(), size=k, replace=False)
-    uni_m = uni_m.with_columns(
-        pl.Series("family", np.concatenate([home, uni_m["family"].to_numpy()[k:]]))
-    )
-    take(uni_f, uni_m)
-
-    families = pl.concat(
-        [
-            families,
-            *[
-                f.with_columns(
-                    pl.lit("").alias("guardian"),
-                    pl.lit(False).alias("left_behind"),
-                    pl.lit(0).cast(families["size"].dtype).alias("size"),
-                    pl.lit(False).alias("orphan"),
-                ).select(families.columns)
-                for f in parts_f
-            ],
-        ]
-    )
-    families = families.with_columns(pl.col("family").cast(pl.Int64))
-    registered = pl.concat(parts_m)
-    adults_all = pl.concat([adults, registered.select(adults.columns)])
-    persons = pl.concat([kids, adults_all], how="diagonal_relaxed")
+    # the family's village for everyone; some parents are the disabled adults
     persons = persons.with_columns(
-        pl.col("twin_of").fill_null(-1),
-        pl.col("s_idx").fill_null(-1),
-        pl.col("kind").fill_null(""),
-        pl.col("stage").fill_null(""),
-        pl.col("grade").fill_null(0),
-        pl.col("boarder").fill_null(False),
-        pl.col("tekun").fill_null(False),
-        pl.col("disabled").fill_null(False),
-        pl.col("level").fill_null(0),
-        pl.col("major").fill_null(""),
-        pl.col("category").fill_null(""),
+        pl.Series("v_idx", families["v_idx"].to_numpy()[persons["family"].to_numpy()])
     )
-    # the family's village for everyone; the disabled adults that are parents
-    v_of = families["v_idx"].to_numpy()
-    persons = persons.with_columns(pl.Series("v_idx", v_of[persons["family"].to_numpy()]))
     roles = persons["role"].to_numpy().astype(str)
     parents = np.flatnonzero(np.isin(roles, ["father", "mother"]))
-    d = rng("disabled-parents")
     disabled = persons["disabled"].to_numpy().copy()
-    disabled[d.choice(parents, size=min(n_parents, len(parents)), replace=False)] = True
-    persons = persons.with_columns(pl.Series("disabled", disabled | (roles == "disabled")))
-    return persons, families
+    disabled[
+        rng("disabled-parents").choice(parents, size=min(n_parents, len(parents)), replace=False)
+    ] = True
+    return persons.with_columns(pl.Series("disabled", disabled | (roles == "disabled"))), families
 
 
 def _family_links(persons: pl.DataFrame, families: pl.DataFrame) -> pl.DataFrame:

@@ -167,16 +167,31 @@ def _townships(
     return urban + rural
 
 
+def _village_list(
+    t_name: str, urban: bool, scale: Scale, rng: np.random.Generator, taken: set[str]
+) -> list[tuple[str, str]]:
+    """(name, 社区 or 村) for one township: 社区 in a 街道; a seat 社区 and 村 in a 镇 or 乡."""
+    if urban:
+        return [(n, "社区") for n in _community_names(rng, scale.communities_per_urban, taken)]
+    stem = t_name[:-1]
+    seat = f"{stem}社区" if f"{stem}社区" not in taken else f"{stem}街社区"
+    taken.add(seat)
+    known = [v for v in KNOWN_VILLAGES.get(t_name, ()) if v not in taken][
+        : scale.villages_per_rural
+    ]
+    taken.update(known)
+    made = _village_names(rng, scale.villages_per_rural - len(known), taken)
+    return [(seat, "社区"), *((v, "村") for v in (*known, *made))]
+
+
 def build(
     county: County, scale: Scale, rng: np.random.Generator
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(townships, villages); each village row knows its township index and whether it is urban."""
-    county12 = county.code + "000000"
-    towns = _townships(county, scale, rng)
+    """(townships, villages); each village row knows its township index and its locality."""
     township_rows = []
     village_rows = []
     taken: set[str] = set()
-    for t_idx, (t_name, t_code, urban) in enumerate(towns):
+    for t_idx, (t_name, t_code, urban) in enumerate(_townships(county, scale, rng)):
         code9 = county.code + t_code
         township_rows.append(
             {
@@ -184,33 +199,17 @@ def build(
                 "code": code9 + "000",
                 "name": t_name,
                 "level": "街道" if urban else "乡镇",
-                "parent_code": county12,
+                "parent_code": county.code + "000000",
                 "urban": urban,
             }
         )
-        if urban:
-            names = _community_names(rng, scale.communities_per_urban, taken)
-            kinds = ["社区"] * len(names)
-        else:
-            stem = t_name[:-1]
-            seat = f"{stem}社区" if f"{stem}社区" not in taken else f"{stem}街社区"
-            taken.add(seat)
-            known = [v for v in KNOWN_VILLAGES.get(t_name, ()) if v not in taken][
-                : scale.villages_per_rural
-            ]
-            taken.update(known)
-            names = [
-                seat,
-                *known,
-                *_village_names(rng, scale.villages_per_rural - len(known), taken),
-            ]
-            kinds = ["社区"] + ["村"] * (len(names) - 1)
         community_no, village_no = 1, 200
-        for name, kind in zip(names, kinds, strict=True):
+        for name, kind in _village_list(t_name, urban, scale, rng, taken):
             if kind == "社区":
                 suffix, community_no = f"{community_no:03d}", community_no + 1
             else:
                 suffix, village_no = f"{village_no:03d}", village_no + 1
+            locality = "urban" if urban else ("town" if kind == "社区" else "rural")
             village_rows.append(
                 {
                     "t_idx": t_idx,
@@ -218,16 +217,15 @@ def build(
                     "name": name,
                     "level": kind,
                     "parent_code": code9 + "000",
-                    "locality": "urban" if urban else ("town" if kind == "社区" else "rural"),
+                    "locality": locality,
                 }
             )
-    townships = pl.DataFrame(township_rows)
     villages = (
         pl.DataFrame(village_rows)
         .with_row_index("v_idx")
         .with_columns(pl.col("v_idx").cast(pl.Int64))
     )
-    return townships, villages
+    return pl.DataFrame(township_rows), villages
 
 
 def divisions_frame(

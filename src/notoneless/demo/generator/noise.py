@@ -36,6 +36,54 @@ def _adjusted(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np
     return eligible & (rng.random(len(eligible)) < p)
 
 
+def _noisy_ids(
+    rng: np.random.Generator, id_clean: list[str], rates: NoiseRates, kinds: list[list[str]]
+) -> list[str]:
+    """At most one of missing, one digit mistyped, two adjacent digits swapped."""
+    u = rng.random(len(id_clean))
+    edges = np.cumsum([rates.missing_id, rates.typed_digit, rates.swapped_digits])
+    which = np.searchsorted(edges, u, side="right")  # 0 missing, 1 typed, 2 swapped, 3 none
+    out = list(id_clean)
+    for code, kind in enumerate(ID_KINDS):
+        rows = np.flatnonzero(which == code)
+        picked = [id_clean[i] for i in rows]
+        if kind == "missing_id":
+            changed = [""] * len(rows)
+        elif kind == "typed_digit":
+            changed = ids.typed_digit(picked, rng)
+        else:
+            changed = ids.swapped_digits(picked, rng)
+        for i, value in zip(rows, changed, strict=True):
+            out[i] = value
+            kinds[i].append(kind)
+    return out
+
+
+def _noisy_names(
+    rng: np.random.Generator,
+    names_clean: list[str],
+    surnames: list[str],
+    rates: NoiseRates,
+    kinds: list[list[str]],
+) -> list[str]:
+    """A homophone in the given name, then traditional characters."""
+    out = list(names_clean)
+    s_len = [len(s) for s in surnames]
+    can_sound = np.array(
+        [names.has_homophone(nm, k) for nm, k in zip(out, s_len, strict=True)], dtype=bool
+    )
+    picks = rng.random(len(out))
+    for i in np.flatnonzero(_adjusted(rng, can_sound, rates.homophone)):
+        out[i] = names.homophone_variant(out[i], s_len[i], float(picks[i]))
+        kinds[i].append("homophone")
+    trad = names.to_traditional(out)
+    can_trad = np.array([t != s for t, s in zip(trad, out, strict=True)], dtype=bool)
+    for i in np.flatnonzero(_adjusted(rng, can_trad, rates.traditional)):
+        out[i] = trad[i]
+        kinds[i].append("traditional")
+    return out
+
+
 def apply(
     rng: np.random.Generator,
     names_clean: list[str],
@@ -48,50 +96,11 @@ def apply(
     """The four identity columns as the register shows them, and the noise kinds per row."""
     n = len(names_clean)
     kinds: list[list[str]] = [[] for _ in range(n)]
-    u = rng.random(n)
-    missing = u < rates.missing_id
-    typed = (u >= rates.missing_id) & (u < rates.missing_id + rates.typed_digit)
-    swapped = (u >= rates.missing_id + rates.typed_digit) & (
-        u < rates.missing_id + rates.typed_digit + rates.swapped_digits
-    )
-    id_out = list(id_clean)
-    for mask, kind in (
-        (missing, "missing_id"),
-        (typed, "typed_digit"),
-        (swapped, "swapped_digits"),
-    ):
-        rows = np.flatnonzero(mask)
-        if kind == "missing_id":
-            changed = [""] * len(rows)
-        elif kind == "typed_digit":
-            changed = ids.typed_digit([id_clean[i] for i in rows], rng)
-        else:
-            changed = ids.swapped_digits([id_clean[i] for i in rows], rng)
-        for i, value in zip(rows, changed, strict=True):
-            id_out[i] = value
-            kinds[i].append(kind)
-
-    name_out = list(names_clean)
-    s_len = [len(s) for s in surnames]
-    can_sound = np.array(
-        [names.has_homophone(nm, k) for nm, k in zip(name_out, s_len, strict=True)], dtype=bool
-    )
-    picks = rng.random(n)
-    for i in np.flatnonzero(_adjusted(rng, can_sound, rates.homophone)):
-        name_out[i] = names.homophone_variant(name_out[i], s_len[i], float(picks[i]))
-        kinds[i].append("homophone")
-    trad = names.to_traditional(name_out)
-    can_trad = np.array([t != s for t, s in zip(trad, name_out, strict=True)], dtype=bool)
-    for i in np.flatnonzero(_adjusted(rng, can_trad, rates.traditional)):
-        name_out[i] = trad[i]
-        kinds[i].append("traditional")
-
-    sex = np.where(male, "男", "女").astype(object)
+    id_out = _noisy_ids(rng, id_clean, rates, kinds)
+    name_out = _noisy_names(rng, names_clean, surnames, rates, kinds)
     blank_sex = rng.random(n) < rates.blank_sex
-    sex[blank_sex] = ""
     dates = date_strings(birth, rng)
     blank_birth = rng.random(n) < rates.blank_birth_date
-    dates = pl.Series(np.where(blank_birth, "", dates.to_numpy()), dtype=pl.String)
     for i in np.flatnonzero(blank_sex):
         kinds[i].append("blank_sex")
     for i in np.flatnonzero(blank_birth):
@@ -99,7 +108,7 @@ def apply(
     columns = {
         "姓名": pl.Series(name_out, dtype=pl.String),
         "身份证号": pl.Series(id_out, dtype=pl.String),
-        "性别": pl.Series(sex.astype(str), dtype=pl.String),
-        "出生日期": dates,
+        "性别": pl.Series(np.where(blank_sex, "", np.where(male, "男", "女")), dtype=pl.String),
+        "出生日期": pl.Series(np.where(blank_birth, "", dates.to_numpy()), dtype=pl.String),
     }
     return columns, kinds

@@ -130,6 +130,23 @@ def poverty_households(state: CountyState) -> pl.DataFrame:
     )
 
 
+def _classes(
+    r: np.random.Generator, s_idx: np.ndarray, stage: np.ndarray, grade: np.ndarray
+) -> np.ndarray:
+    """Per school and grade, students dealt into classes of about CLASS_SIZE."""
+    n = len(s_idx)
+    size = np.vectorize(CLASS_SIZE.get)(stage)
+    key = s_idx * 100 + np.select([stage == s for s in CLASS_SIZE], range(5), 0) * 10 + grade
+    order = np.lexsort((r.random(n), key))
+    sorted_key = key[order]
+    start = np.searchsorted(sorted_key, sorted_key, side="left")
+    end = np.searchsorted(sorted_key, sorted_key, side="right")
+    n_classes = np.maximum(1, np.ceil((end - start) / size[order]).astype(np.int64))
+    class_no = np.empty(n, dtype=np.int64)
+    class_no[order] = (np.arange(n) - start) % n_classes + 1
+    return class_no
+
+
 def students(state: CountyState, households: pl.DataFrame) -> Register:
     facts = state.students
     p = state.persons
@@ -141,16 +158,7 @@ def students(state: CountyState, households: pl.DataFrame) -> Register:
     grade = facts["grade"].to_numpy()
     s_idx = facts["s_idx"].to_numpy()
     chu_schools = r.random(state.schools.height) < 0.3
-    # classes: per school and grade, students dealt into classes of about CLASS_SIZE
-    size = np.vectorize(CLASS_SIZE.get)(stage)
-    key = s_idx * 100 + np.select([stage == s for s in CLASS_SIZE], range(5), 0) * 10 + grade
-    order = np.lexsort((r.random(n), key))
-    sorted_key = key[order]
-    start = np.searchsorted(sorted_key, sorted_key, side="left")
-    end = np.searchsorted(sorted_key, sorted_key, side="right")
-    n_classes = np.maximum(1, np.ceil((end - start) / size[order]).astype(np.int64))
-    class_no = np.empty(n, dtype=np.int64)
-    class_no[order] = (np.arange(n) - start) % n_classes + 1
+    class_no = _classes(r, s_idx, stage, grade)
     guardian = fam["guardian_pid"].to_numpy()[family]
     g_ok = guardian >= 0
     g = np.where(g_ok, guardian, 0)

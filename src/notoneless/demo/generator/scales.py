@@ -67,9 +67,9 @@ POVERTY_MEMBERS = 60_000
 ASSISTANCE_RECORDS = 40_000
 DISABILITY_RECORDS = 5_000
 TEACHERS = 12_000
-HUKOU_AGE_18_NOT_IN_SCHOOL = 10_000  # 18-year-olds on the hukou extract (working, at home)
-PRESCHOOL_NOT_ENROLLED = 0.08  # of preschool-age children on hukou
-SENIOR_AGE_NOT_ENROLLED = 0.10  # of 15-17-year-olds on hukou
+HUKOU_AGE_18_NOT_IN_SCHOOL = 14_000  # 18-year-olds on the hukou extract (working, at home)
+PRESCHOOL_NOT_ENROLLED = 0.10  # of preschool-age children on hukou
+SENIOR_AGE_NOT_ENROLLED = 0.14  # of 15-17-year-olds on hukou
 OUT_OF_COUNTY_STUDENTS = 0.03  # students whose hukou is outside the county
 
 

@@ -209,6 +209,21 @@ def _boarding(school_type: str, locality: str, rng: np.random.Generator) -> bool
     return locality != "urban" or rng.random() < 0.6  # junior
 
 
+def _homes(
+    school_type: str, n: int, townships: pl.DataFrame, rng: np.random.Generator
+) -> list[tuple[int, bool]]:
+    """(township, urban) for each school of a type: a share in the 街道, the rest spread over the
+    rural townships in a random order (so each gets its central school first)."""
+    urban_t = townships.filter(pl.col("urban"))["t_idx"].to_list()
+    rural_t = townships.filter(~pl.col("urban"))["t_idx"].to_numpy()
+    n_urban = n if len(rural_t) == 0 else round(n * URBAN_SHARE[school_type])
+    if not urban_t:
+        n_urban = 0
+    homes = [(int(urban_t[i % len(urban_t)]), True) for i in range(n_urban)]
+    rural_order = rng.permutation(rural_t)
+    return homes + [(int(rural_order[i % len(rural_order)]), False) for i in range(n - n_urban)]
+
+
 def build(
     county: County,
     counts: dict[str, int],
@@ -218,25 +233,14 @@ def build(
 ) -> pl.DataFrame:
     """One row per school, in a stable order (type by type)."""
     namer = _Namer(county)
-    urban_t = townships.filter(pl.col("urban"))
-    rural_t = townships.filter(~pl.col("urban"))
     rural_villages = {
         t: villages.filter((pl.col("t_idx") == t) & (pl.col("level") == "村"))["name"].to_list()
-        for t in rural_t["t_idx"].to_list()
+        for t in townships.filter(~pl.col("urban"))["t_idx"].to_list()
     }
     rows: list[dict[str, object]] = []
     per_township: dict[tuple[str, int], int] = {}
     for school_type in TYPE_LABELS:
-        n = counts.get(school_type, 0)
-        n_urban = n if rural_t.is_empty() else round(n * URBAN_SHARE[school_type])
-        if urban_t.is_empty():
-            n_urban = 0
-        homes: list[tuple[int, bool]] = [
-            (int(urban_t["t_idx"][i % len(urban_t)]), True) for i in range(n_urban)
-        ]
-        rural_order = rng.permutation(rural_t["t_idx"].to_numpy())
-        homes += [(int(rural_order[i % len(rural_order)]), False) for i in range(n - n_urban)]
-        for t_idx, urban in homes:
+        for t_idx, urban in _homes(school_type, counts.get(school_type, 0), townships, rng):
             township = str(townships["name"][t_idx])
             k = per_township.get((school_type, t_idx), 0)
             per_township[(school_type, t_idx)] = k + 1
@@ -246,12 +250,12 @@ def build(
                 vills = rural_villages[t_idx] or [township]
                 village = vills[int(rng.integers(0, len(vills)))]
                 name = _rural_name(namer, school_type, township, village, first=k == 0)
-                central = k == 0 and school_type != "teaching_point"
-                locality = (
-                    "town"
-                    if central or school_type in ("complete_secondary", "senior", "vocational")
-                    else "rural"
+                seat = (k == 0 and school_type != "teaching_point") or school_type in (
+                    "complete_secondary",
+                    "senior",
+                    "vocational",
                 )
+                locality = "town" if seat else "rural"
             rows.append(
                 {
                     "type": school_type,
@@ -262,20 +266,21 @@ def build(
             )
     frame = pl.DataFrame(rows).with_row_index("s_idx").with_columns(pl.col("s_idx").cast(pl.Int64))
     codes = rng.choice(np.arange(1000, 10_000), size=len(frame), replace=False)
+    types, names, localities = (
+        frame["type"].to_list(),
+        frame["name"].to_list(),
+        frame["locality"].to_list(),
+    )
     frame = frame.with_columns(
         pl.Series("code", [f"61{county.code[2:]}{c}" for c in codes]),
         pl.Series(
-            "boarding",
-            [
-                _boarding(t, loc, rng)
-                for t, loc in zip(frame["type"], frame["locality"], strict=True)
-            ],
+            "boarding", [_boarding(t, loc, rng) for t, loc in zip(types, localities, strict=True)]
         ),
         pl.Series(
             "tuition",
             [
                 _tuition(t, nm, loc, rng)
-                for t, nm, loc in zip(frame["type"], frame["name"], frame["locality"], strict=True)
+                for t, nm, loc in zip(types, names, localities, strict=True)
             ],
         ),
     )

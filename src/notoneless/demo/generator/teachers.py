@@ -64,18 +64,38 @@ def _subject_family(school_type: str) -> str:
     return "secondary"
 
 
-def teachers(state: CountyState) -> Register:
-    p = state.persons
-    pids = np.flatnonzero(p["role"].to_numpy().astype(str) == "teacher")
-    r = state.rng("teachers-file")
-    n = len(pids)
+def _school_of_each(state: CountyState, n: int) -> np.ndarray:
+    """Teachers spread over the schools by their number of students, at least two each."""
     schools = state.schools
     size = state.students.group_by("s_idx").len().sort("s_idx")
     students_at = np.zeros(schools.height)
     students_at[size["s_idx"].to_numpy()] = size["len"].to_numpy()
     floor = np.minimum(2, n // max(1, schools.height))
     per_school = floor + allocate(n - floor * schools.height, students_at + 5)
-    s_idx = np.repeat(np.arange(schools.height), per_school)
+    return np.repeat(np.arange(schools.height), per_school)
+
+
+def _titles(r: np.random.Generator, age: np.ndarray) -> np.ndarray:
+    n = len(age)
+    return np.select(
+        [age > 50, age > 40, age > 32, age > 26],
+        [
+            np.array(TITLES)[r.choice([0, 1, 2], size=n, p=[0.05, 0.6, 0.35])],
+            np.array(TITLES)[r.choice([1, 2, 3], size=n, p=[0.35, 0.5, 0.15])],
+            np.array(TITLES)[r.choice([2, 3], size=n, p=[0.5, 0.5])],
+            np.array(TITLES)[r.choice([3, 4, 5], size=n, p=[0.5, 0.2, 0.3])],
+        ],
+        "未定级",
+    )
+
+
+def teachers(state: CountyState) -> Register:
+    p = state.persons
+    pids = np.flatnonzero(p["role"].to_numpy().astype(str) == "teacher")
+    r = state.rng("teachers-file")
+    n = len(pids)
+    schools = state.schools
+    s_idx = _school_of_each(state, n)
     types = schools["type"].to_numpy().astype(str)[s_idx]
     rural = schools["locality"].to_numpy().astype(str)[s_idx] != "urban"
     subject = np.empty(n, dtype=object)
@@ -88,16 +108,7 @@ def teachers(state: CountyState) -> Register:
         ]
     birth = p["birth"].to_numpy()[pids]
     age = (np.datetime64("2020-09-01") - birth.astype("datetime64[D]")).astype(np.int64) / 365.25
-    title = np.select(
-        [age > 50, age > 40, age > 32, age > 26],
-        [
-            np.array(TITLES)[r.choice([0, 1, 2], size=n, p=[0.05, 0.6, 0.35])],
-            np.array(TITLES)[r.choice([1, 2, 3], size=n, p=[0.35, 0.5, 0.15])],
-            np.array(TITLES)[r.choice([2, 3], size=n, p=[0.5, 0.5])],
-            np.array(TITLES)[r.choice([3, 4, 5], size=n, p=[0.5, 0.2, 0.3])],
-        ],
-        "未定级",
-    )
+    title = _titles(r, age)
     degree = np.where(
         types == "kindergarten",
         np.array(["本科", "专科", "中专"])[r.choice(3, size=n, p=[0.35, 0.5, 0.15])],

@@ -114,7 +114,8 @@ def write_xlsx_plain(path: Path, frame: pl.DataFrame, sheet: str = "Sheet1") -> 
 
 
 def write_csv(path: Path, frame: pl.DataFrame, *, append: bool = False) -> None:
-    """UTF-8 CSV with a header (only when the file is new)."""
+    """UTF-8 CSV with a header (only when the file is new); empty text is an empty field, as in .xlsx."""
+    frame = frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep())
     if append and path.exists():
         with path.open("ab") as handle:
             frame.write_csv(handle, include_header=False)

@@ -96,21 +96,55 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as Django stores them in SQLite, converted column-wise (not per value by the driver)."""
+    casts = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            moment = pl.col(name)
+            if dtype.time_zone:
+                moment = moment.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            casts.append(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f").alias(name))
+        elif dtype == pl.Date:
+            casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+        elif dtype == pl.Boolean:
+            casts.append(pl.col(name).cast(pl.Int8))
+    return frame.with_columns(casts) if casts else frame
+
+
+def copy_into(cursor: Any, target: str, frame: pl.DataFrame) -> None:
+    """PostgreSQL ``COPY`` from CSV written by Polars (NULL as \\N, so empty strings stay empty)."""
+    cols = ", ".join(quote(c) for c in frame.columns)
+    sql = f"COPY {target} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with cursor.cursor.copy(sql) as copy:
+        for chunk in frame.iter_slices(BATCH):
+            copy.write(chunk.write_csv(include_header=False, null_value="\\N").encode())
+
+
+def raw_executemany(sql: str, frame: pl.DataFrame) -> None:
+    """SQLite: the driver's own executemany on plain tuples, skipping Django's per-call conversions."""
+    raw = connection.connection
+    assert raw is not None
+    for chunk in sqlite_values(frame).iter_slices(BATCH):
+        raw.executemany(sql, chunk.iter_rows())
+
+
+def raw_insert(name: str, frame: pl.DataFrame) -> None:
+    cols = ", ".join(quote(c) for c in frame.columns)
+    marks = ", ".join(["?"] * frame.width)
+    raw_executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", frame)
+
+
 def insert(model: type[Model], frame: pl.DataFrame) -> int:
     if frame.height == 0:
         return 0
-    columns = frame.columns
-    cols = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table(model))} ({cols}) FROM STDIN") as copy:
-                for row in frame.iter_rows():
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {quote(table(model))} ({cols}) VALUES ({marks})"
-            for chunk in frame.iter_slices(BATCH):
-                cursor.executemany(sql, chunk.rows())
+    name = quote(table(model))
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_into(cursor, name, frame)
+    else:
+        raw_insert(name, frame)
     return frame.height
 
 
@@ -120,26 +154,25 @@ def update(model: type[Model], frame: pl.DataFrame, key: str = "id") -> int:
         return 0
     name = quote(table(model))
     others = [c for c in frame.columns if c != key]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             temp = quote(f"_upd_{table(model)}")
             cols = ", ".join(quote(c) for c in frame.columns)
             cursor.execute(
                 f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {cols} FROM {name} WITH NO DATA"
             )
-            with cursor.cursor.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
-                for row in frame.iter_rows():
-                    copy.write_row(row)
+            copy_into(cursor, temp, frame)
             sets = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in others)
             cursor.execute(
                 f"UPDATE {name} SET {sets} FROM {temp} t WHERE {name}.{quote(key)} = t.{quote(key)}"
             )
             cursor.execute(f"DROP TABLE {temp}")
-        else:
-            sets = ", ".join(f"{quote(c)} = %s" for c in others)
-            sql = f"UPDATE {name} SET {sets} WHERE {quote(key)} = %s"
-            for chunk in frame.select(*others, key).iter_slices(BATCH):
-                cursor.executemany(sql, chunk.rows())
+    else:
+        sets = ", ".join(f"{quote(c)} = ?" for c in others)
+        raw_executemany(
+            f"UPDATE {name} SET {sets} WHERE {quote(key)} = ?", frame.select(*others, key)
+        )
     return frame.height
 
 
@@ -206,6 +239,11 @@ def upsert(
     in ``encrypted`` a ``<f>_plain`` column (compared through its ``<f>_hash``, encrypted only if written).
     Returns the counts and a frame of the keys with their row ids and whether the row was written.
     """
+    if frame.height == 0:
+        empty = pl.DataFrame(
+            schema={**{k: frame.schema[k] for k in keys}, "id": pl.Int64, "written": pl.Boolean}
+        )
+        return Counts(), empty
     plain_cols = [f"{f}_plain" for f in encrypted]
     compare = [c for c in frame.columns if c not in plain_cols and c not in keys and c != "id"]
     have = existing(model, list(dict.fromkeys(["id", *keys, *compare])))

@@ -35,7 +35,10 @@ class IssueLog:
     ) -> None:
         """Record one issue for every row of ``frame`` where ``mask`` holds."""
         value_expr = pl.lit(None, dtype=pl.String) if values is None else values
-        picked = frame.with_columns(_v=value_expr).filter(mask)
+        picked = frame.filter(mask)
+        if picked.height == 0:
+            return
+        picked = picked.with_columns(_v=value_expr)
         if picked.height == 0:
             return
         self.parts.append(

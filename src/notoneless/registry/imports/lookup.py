@@ -10,6 +10,18 @@ from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.models import Person, Student, StudentNumber
 
 
+def known_numbers() -> pl.DataFrame:
+    """Every student number held (current and former) with its student: ``number_hash``, ``student_id``."""
+    current = db.existing(Student, ["student_number_hash", "id"]).select(
+        pl.col("student_number_hash").alias("number_hash"),
+        pl.col("id").cast(pl.Int64).alias("student_id"),
+    )
+    former = db.existing(StudentNumber, ["number_hash", "student_id"]).select(
+        pl.col("number_hash"), pl.col("student_id").cast(pl.Int64)
+    )
+    return pl.concat([current, former], how="vertical_relaxed")
+
+
 def attach_student(
     frame: pl.DataFrame,
     ctx: ImportContext,
@@ -21,8 +33,8 @@ def attach_student(
     students = db.existing(Student, ["id", "person_id"]).select(
         pl.col("id").cast(pl.Int64).alias("student_id"), pl.col("person_id").cast(pl.Int64)
     )
-    numbers = db.existing(StudentNumber, ["number_hash", "student_id"]).select(
-        pl.col("number_hash").alias("_h"), pl.col("student_id").cast(pl.Int64).alias("_s1")
+    numbers = known_numbers().select(
+        pl.col("number_hash").alias("_h"), pl.col("student_id").alias("_s1")
     )
     frame = frame.with_columns(db.hash_column(frame[number]).alias("_h")).join(
         numbers, on="_h", how="left"

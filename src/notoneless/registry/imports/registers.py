@@ -12,10 +12,11 @@ from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db, places
 from notoneless.registry.imports.columns import check_id_agrees
 from notoneless.registry.imports.context import ImportContext
-from notoneless.registry.imports.students import mask_id
+from notoneless.registry.imports.students import mask_id, mask_number
 from notoneless.registry.models import (
     AssistanceRecord,
     DisabilityRecord,
+    HardshipListRecord,
     Household,
     HouseholdStatus,
     HukouRecord,
@@ -410,3 +411,82 @@ def _elsewhere_write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
 
 
 elsewhere = SimpleNamespace(STRICT_IDS=False, prepare=_elsewhere_prepare, write=_elsewhere_write)
+
+
+# --- a national system's hardship list ---------------------------------------------------------------------
+
+
+def _hardship_prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+    frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("village_id"))
+    frame = _identity(frame, ctx)
+    frame = _link_by_student_number(frame, ctx)
+    frame = _record_key(
+        frame,
+        "hardship",
+        pl.col("category"),
+        pl.coalesce("id_number", "student_number"),
+        pl.when(pl.col("id_number").is_null() & pl.col("student_number").is_null()).then(
+            pl.col("name_norm")
+        ),
+        pl.col("school_code"),
+    )
+    return _dedupe(frame, ctx, "同类别同一学生", "same student in the same category")
+
+
+def _link_by_student_number(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+    """A listed student without a usable ID is still linked when the student number is one we hold."""
+    from notoneless.registry.imports.lookup import known_numbers
+    from notoneless.registry.models import Student
+
+    students = db.existing(Student, ["id", "person_id"]).select(
+        pl.col("id").cast(pl.Int64).alias("student_id"),
+        pl.col("person_id").cast(pl.Int64).alias("_p"),
+    )
+    by_number = (
+        known_numbers()
+        .join(students, on="student_id")
+        .select(pl.col("number_hash").alias("student_number_hash"), "_p")
+    )
+    frame = frame.with_columns(db.hash_column(frame["student_number"]).alias("student_number_hash"))
+    frame = frame.join(
+        by_number.filter(pl.col("student_number_hash") != ""), on="student_number_hash", how="left"
+    )
+    linked_by_number = pl.col("person_id").is_null() & pl.col("_p").is_not_null()
+    return frame.with_columns(
+        pl.when(linked_by_number)
+        .then(pl.lit("exact_id"))
+        .otherwise(pl.col("link_method"))
+        .alias("link_method"),
+        pl.coalesce("person_id", "_p").alias("person_id"),
+    ).drop("_p")
+
+
+def _hardship_write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
+    frame = frame.with_columns(
+        pl.col("student_number").alias("student_number_plain"),
+        mask_number("student_number").alias("student_number_masked"),
+    )
+    rows = frame.select(
+        "record_key",
+        *IDENTITY_COLUMNS,
+        "category",
+        pl.col("source").fill_null(""),
+        "student_number_plain",
+        "student_number_hash",
+        "student_number_masked",
+        pl.col("school_code").fill_null(""),
+        pl.col("school_name").fill_null(""),
+        pl.col("stage").fill_null(""),
+        pl.col("grade").cast(pl.Int64),
+    ).with_columns(
+        pl.col("village_id").cast(pl.Int64),
+        pl.col("person_id").cast(pl.Int64),
+        pl.col("source_row").cast(pl.Int64),
+    )
+    counts, _ = db.upsert(
+        HardshipListRecord, rows, keys=["record_key"], encrypted=["id_number", "student_number"]
+    )
+    return counts
+
+
+hardship = SimpleNamespace(STRICT_IDS=False, prepare=_hardship_prepare, write=_hardship_write)

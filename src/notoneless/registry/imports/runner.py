@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from notoneless.registry.imports.issues import IssueLog
 from notoneless.registry.imports.spec import kinds, layouts, match_headers
 from notoneless.registry.models import ImportRun
 
+logger = logging.getLogger(__name__)
 HANDLERS: dict[str, Any] = {
     "divisions": divisions,
     "schools": schools,
@@ -39,6 +41,7 @@ HANDLERS: dict[str, Any] = {
     "disability": registers.disability,
     "hukou": registers.hukou,
     "enrolled-elsewhere": registers.elsewhere,
+    "hardship-list": registers.hardship,
     "bank-accounts": bank_accounts,
     "teachers": teachers,
     "attendance": attendance,
@@ -115,22 +118,48 @@ def import_file(
     result = ImportResult(kind, name, ImportRun.Outcome.REFUSED, log=log)
     started = timezone.now()
     say("reading")
-    frame, ctx = _read_and_check(kind, path, name, log, layout, started, acting_user, term)
-    handler = HANDLERS[kind]
-    if frame is not None and ctx is not None and not log.has_file_error():
-        say("checking")
-        frame = handler.prepare(frame, ctx)
-        result.rows = frame.height
-        result.notes = ctx.notes
-        if log.errors and partial:
-            frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
-        if frame.height and (not log.errors or partial):
-            say("writing")
-            result.counts, result.outcome = _write(
-                handler, frame, ctx, dry_run, partial and log.errors > 0
+    try:
+        frame, ctx = _read_and_check(kind, path, name, log, layout, started, acting_user, term)
+        if frame is not None and ctx is not None and not log.has_file_error():
+            _check_and_write(
+                HANDLERS[kind], frame, ctx, result, say, dry_run=dry_run, partial=partial
             )
+    except Exception:
+        # A bug must not reach the user as a traceback, nor leave anything half-written (the write
+        # transaction has rolled back): refuse, say so, and keep the details in the log.
+        logger.exception("import of %s (%s) failed", name, kind)
+        log.add_file_issue(
+            "导入时发生内部错误，未写入任何数据，详情已记入日志",
+            "internal error while importing; nothing was written; details are in the log",
+        )
+        result.outcome = ImportRun.Outcome.REFUSED
+        result.counts = db.Counts()
     result.import_run_id = _record_run(result, path, started, acting_user, client)
     return result
+
+
+def _check_and_write(
+    handler: Any,
+    frame: pl.DataFrame,
+    ctx: ImportContext,
+    result: ImportResult,
+    say: Callable[[str], None],
+    *,
+    dry_run: bool,
+    partial: bool,
+) -> None:
+    say("checking")
+    frame = handler.prepare(frame, ctx)
+    log = ctx.log
+    result.rows = frame.height
+    result.notes = ctx.notes
+    if log.errors and partial:
+        frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
+    if frame.height and (not log.errors or partial):
+        say("writing")
+        result.counts, result.outcome = _write(
+            handler, frame, ctx, dry_run, partial and log.errors > 0
+        )
 
 
 def _read_and_check(

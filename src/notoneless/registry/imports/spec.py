@@ -75,11 +75,16 @@ def normalise_value(text: str) -> str:
     return to_simplified([text.strip()])[0].lower()
 
 
+class LayoutError(ValueError):
+    """A layout file that names a kind or field the importer does not have."""
+
+
 @cache
 def layouts() -> dict[str, Layout]:
     out = {}
     for path in sorted((HERE / "layouts").glob("*.toml")):
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        _check_layout(path.name, raw)
         out[raw["name"]] = Layout(
             name=raw["name"],
             kind=raw["kind"],
@@ -89,6 +94,18 @@ def layouts() -> dict[str, Layout]:
             defaults=dict(raw.get("defaults", {})),
         )
     return out
+
+
+def _check_layout(file_name: str, raw: dict[str, object]) -> None:
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or kind not in kinds():
+        raise LayoutError(f"{file_name}: unknown kind {kind!r}")
+    known = kinds()[kind].fields
+    mapped = dict(raw.get("headers", {}))  # type: ignore[call-overload]
+    defaults = dict(raw.get("defaults", {}))  # type: ignore[call-overload]
+    for name in [*mapped.values(), *defaults]:
+        if name not in known:
+            raise LayoutError(f"{file_name}: kind {kind} has no field {name!r}")
 
 
 @dataclass

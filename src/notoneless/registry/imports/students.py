@@ -17,6 +17,7 @@ from notoneless.registry.imports.columns import check_id_agrees, mask_expr
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.grades import settle_stage
 from notoneless.registry.imports.issues import WARNING, IssueLog
+from notoneless.registry.imports.lookup import known_numbers
 from notoneless.registry.models import (
     Enrollment,
     Guardian,
@@ -176,8 +177,8 @@ def _resolve_household(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
     assert ctx.term is not None
     frame = _assign_ids(_resolve_people(_with_hashes(frame)))
+    _keep_replaced_numbers(frame, ctx)
     people = _write_people(frame, ctx)
-    _write_numbers(frame, ctx)
     enrolments = _write_enrollments(frame, ctx.term)
     guardians = _write_guardians(frame)
     # A row counts as updated when anything it carries changed: person, student, enrolment or guardian.
@@ -200,12 +201,15 @@ def _with_hashes(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _resolve_people(frame: pl.DataFrame) -> pl.DataFrame:
     """Attach ``student_id`` and ``person_id`` of the existing student each row is, if any."""
-    numbers = db.existing(StudentNumber, ["number_hash", "student_id"])
     students = db.existing(Student, ["id", "person_id"]).rename({"id": "student_id"})
-    known = numbers.join(students, on="student_id").select(
-        pl.col("number_hash"),
-        pl.col("student_id").cast(pl.Int64),
-        pl.col("person_id").cast(pl.Int64),
+    known = (
+        known_numbers()
+        .join(students, on="student_id")
+        .select(
+            pl.col("number_hash"),
+            pl.col("student_id").cast(pl.Int64),
+            pl.col("person_id").cast(pl.Int64),
+        )
     )
     by_id = (
         db.existing(Person, ["id", "id_number_hash"])
@@ -335,22 +339,34 @@ def _write_people(frame: pl.DataFrame, ctx: ImportContext) -> set[int]:
     return touched
 
 
-def _write_numbers(frame: pl.DataFrame, ctx: ImportContext) -> None:
-    """Record each number not seen before in the student's history."""
-    known = db.existing(StudentNumber, ["number_hash"])
-    fresh = frame.join(known, on="number_hash", how="anti").select(
-        pl.col("student_id"),
-        pl.col("student_number").alias("number_plain"),
-        pl.col("number_hash"),
-        mask_number("student_number").alias("number_masked"),
-        pl.col("student_number").str.slice(0, 1).alias("kind"),
-        pl.lit(db.db_datetime(ctx.started_at)).alias("first_seen"),
+def _keep_replaced_numbers(frame: pl.DataFrame, ctx: ImportContext) -> None:
+    """When a student's number changes, the old one moves to the history (still found by search and
+    re-imports). Runs before the student row is updated, and copies the stored values as they are."""
+    current = db.existing(
+        Student, ["id", "student_number_enc", "student_number_hash", "student_number_masked"]
+    ).with_columns(pl.col("id").cast(pl.Int64))
+    replaced = (
+        frame.filter(~pl.col("_new"))
+        .select("student_id", "number_hash")
+        .join(current, left_on="student_id", right_on="id")
+        .filter(pl.col("student_number_hash") != pl.col("number_hash"))
+        .join(
+            db.existing(StudentNumber, ["number_hash"]),
+            left_on="student_number_hash",
+            right_on="number_hash",
+            how="anti",
+        )
+        .select(
+            "student_id",
+            pl.col("student_number_enc").alias("number_enc"),
+            pl.col("student_number_hash").alias("number_hash"),
+            pl.col("student_number_masked").alias("number_masked"),
+            pl.col("student_number_masked").str.slice(0, 1).alias("kind"),
+            pl.lit(db.db_datetime(ctx.started_at)).alias("replaced_at"),
+        )
     )
-    fresh = db.encrypt_columns(fresh.rename({"number_plain": "number_plain"}), ["number"])
-    fresh = fresh.with_columns(
-        pl.Series("id", db.reserve_ids(StudentNumber, fresh.height), dtype=pl.Int64)
-    )
-    db.insert(StudentNumber, fresh)
+    ids = db.reserve_ids(StudentNumber, replaced.height)
+    db.insert(StudentNumber, replaced.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
 
 
 def _write_enrollments(frame: pl.DataFrame, term: Term) -> set[int]:
@@ -417,7 +433,8 @@ def mask_number(column: str) -> pl.Expr:
         + pl.lit("*").repeat_by(c.str.len_chars() - 11).list.join("")
         + c.str.slice(-4)
     )
-    return pl.when(c.str.starts_with("L") | (c.str.len_chars() <= 11)).then(c).otherwise(masked)
+    shown = pl.when(c.str.starts_with("L") | (c.str.len_chars() <= 11)).then(c).otherwise(masked)
+    return shown.fill_null("")
 
 
 def mask_phone(column: str) -> pl.Expr:
