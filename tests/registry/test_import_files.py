@@ -129,3 +129,51 @@ def test_an_internal_error_is_reported_without_a_traceback_and_writes_nothing(
         and Student.objects.count() == 0
         and Enrollment.objects.count() == 0
     )
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Stream every CSV two rows at a time, as a province's roster is streamed."""
+    from notoneless.lib import tables
+
+    monkeypatch.setattr(tables, "STREAM_BYTES", 10)
+    monkeypatch.setattr(tables, "BATCH_ROWS", 2)
+
+
+def test_a_streamed_csv_imports_batch_by_batch_in_one_transaction(
+    county, run_import, small_batches
+):
+    result = run_import("students", "\n".join([STUDENT_HEADER, *student_rows()]) + "\n")
+    assert result.outcome == "imported", result.as_dict()
+    assert (result.rows, result.counts.created) == (3, 3)
+    assert Student.objects.count() == 3
+
+
+def test_an_error_in_a_later_batch_rolls_back_the_earlier_ones(county, run_import, small_batches):
+    rows = [
+        *student_rows(),
+        student_rows()[0].replace("6108020001", "9999999999").replace("G", "L", 1),
+    ]
+    result = run_import("students", "\n".join([STUDENT_HEADER, *rows]) + "\n")
+    assert result.outcome == "refused"
+    errors = result.log.frame().filter(result.log.frame()["severity"] == "error")
+    assert errors["row"].to_list() == [
+        5
+    ]  # header is row 1: the fourth data row, in the second batch
+    assert Student.objects.count() == 0
+
+
+def test_a_row_repeated_in_a_later_batch_is_an_error(county, run_import, small_batches):
+    rows = [*student_rows(), student_rows()[0]]
+    result = run_import("students", "\n".join([STUDENT_HEADER, *rows]) + "\n")
+    assert result.outcome == "refused"
+    assert "repeats an earlier row" in reasons(result)
+
+
+def test_a_streamed_gb18030_csv_is_transcoded(county, write_file, small_batches):
+    path = write_file(
+        "gbk.csv", "\n".join([STUDENT_HEADER, *student_rows()]) + "\n", encoding="gb18030"
+    )
+    result = import_file("students", path, term="2020-autumn")
+    assert result.outcome == "imported", result.as_dict()
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["张伟", "李娜", "王芳"]

@@ -6,7 +6,11 @@ the file's first bytes, not its name, so a workbook renamed .csv (or an executab
 
 from __future__ import annotations
 
+import codecs
 import io
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,10 @@ class TableError(Exception):
         super().__init__(f"{file_name}: {reason_zh} / {reason_en}")
 
 
+STREAM_BYTES = 64 * 1024 * 1024
+BATCH_ROWS = 500_000
+
+
 @dataclass
 class RawTable:
     """Cells as strings (null for empty), no header interpreted yet; row i is spreadsheet row i + 1."""
@@ -35,6 +43,82 @@ class RawTable:
     file_name: str
     file_format: str
     sheet: str | None = None
+
+
+@dataclass
+class TableSource:
+    """A table read whole, or a large CSV read in batches: ``head`` first (with the header), then
+    ``rest``, each a frame of raw rows with the same columns."""
+
+    head: RawTable
+    rest: Iterator[pl.DataFrame]
+
+
+def open_table(path: Path, display_name: str | None = None) -> TableSource:
+    """Workbooks and ordinary CSVs are read whole; a CSV larger than ``STREAM_BYTES`` (a province's
+    roster) is read ``BATCH_ROWS`` at a time, so memory stays bounded whatever the file's size."""
+    name = display_name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TableError(
+            name, f"无法打开文件：{exc.strerror}", f"cannot open the file: {exc.strerror}"
+        ) from exc
+    if size <= STREAM_BYTES:
+        return TableSource(read_table(path, name), iter(()))
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if sniff_format(head) != "csv":
+        return TableSource(read_table(path, name), iter(()))
+    return _stream_csv(path, name, BATCH_ROWS)
+
+
+def _stream_csv(path: Path, name: str, batch_rows: int) -> TableSource:
+    utf8 = path if _is_utf8(path) else _transcode_gb18030(path, name)
+    lazy = pl.scan_csv(utf8, has_header=False, infer_schema=False, truncate_ragged_lines=True)
+    batches = iter(lazy.collect_batches(chunk_size=batch_rows))
+    first = next(batches, None)
+    if first is None or first.height == 0:
+        raise TableError(name, "文件是空的", "the file is empty")
+
+    def rest() -> Iterator[pl.DataFrame]:
+        for batch in batches:
+            yield _strip_cells(_renamed(batch))
+        if utf8 != path:
+            utf8.unlink(missing_ok=True)
+
+    return TableSource(RawTable(_blank_to_null(_renamed(first)), name, "csv"), rest())
+
+
+def _renamed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+
+
+def _is_utf8(path: Path) -> bool:
+    """Judged on the first 16 MB: a GB18030 file's Chinese text shows long before that."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            decoder.decode(handle.read(16 << 20))
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _transcode_gb18030(path: Path, name: str) -> Path:
+    """Polars reads UTF-8 only: a large GB18030 file is converted to a temporary UTF-8 copy, streaming."""
+    out = Path(tempfile.mkstemp(prefix="notoneless-", suffix=".csv")[1])
+    try:
+        with path.open("r", encoding="gb18030") as src, out.open("w", encoding="utf-8") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except UnicodeDecodeError as exc:
+        out.unlink(missing_ok=True)
+        raise TableError(
+            name,
+            "无法识别文件编码（请用UTF-8或GB18030）",
+            "unknown text encoding (use UTF-8 or GB18030)",
+        ) from exc
+    return out
 
 
 def sniff_format(head: bytes) -> str:
@@ -130,9 +214,16 @@ def _read_csv(path: Path, name: str) -> RawTable:
     return RawTable(_blank_to_null(frame), name, "csv")
 
 
+def _strip_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Strip every cell (a byte-order mark too); empty strings become null."""
+    return frame.with_columns(
+        pl.col(c).str.strip_chars(" \t\r\n\u3000\ufeff").replace("", None) for c in frame.columns
+    )
+
+
 def _blank_to_null(frame: pl.DataFrame) -> pl.DataFrame:
     """Strip every cell; empty strings become null. Trailing all-empty rows are dropped."""
-    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
+    frame = _strip_cells(frame)
     if frame.width == 0:
         return frame
     not_empty = pl.any_horizontal(pl.col(c).is_not_null() for c in frame.columns)

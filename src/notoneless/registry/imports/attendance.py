@@ -11,6 +11,7 @@ from notoneless.registry.models import Enrollment, School
 from notoneless.retention.models import Absence
 
 STRICT_IDS = True
+NATURAL_KEY = ["student_number", "date"]  # a repeat in a later batch of a streamed file is an error
 
 
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:

@@ -35,10 +35,13 @@ def mask_expr(column: str, field_type: str) -> pl.Expr:
     )
 
 
-def select_fields(raw: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
-    """The data rows below the header, one column per matched field, plus ``_row`` (spreadsheet row)."""
-    body = raw.slice(match.header_row)
-    body = body.with_row_index("_row", offset=match.header_row + 1)
+def select_fields(
+    raw: pl.DataFrame, match: HeaderMatch, *, first_row: int = 1, header: bool = True
+) -> pl.DataFrame:
+    """The data rows (below the header when ``raw`` holds it), one column per matched field, plus
+    ``_row``: the spreadsheet row number, counting from ``first_row`` for the first row of ``raw``."""
+    skip = match.header_row if header else 0
+    body = raw.slice(skip).with_row_index("_row", offset=first_row + skip)
     selected = body.select(
         pl.col("_row").cast(pl.Int64),
         *(pl.col(src).alias(name) for name, src in match.columns.items()),

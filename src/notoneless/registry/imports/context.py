@@ -15,6 +15,7 @@ class ImportContext:
     titles: dict[str, str]  # field -> header text in the file, for messages
     started_at: datetime
     acting_user: Any = None
+    term_code: str | None = None
     term: Term | None = None
     import_run: ImportRun | None = None
     notes: list[str] = field(default_factory=list)

@@ -67,10 +67,19 @@ def read_frame(
     return pl.DataFrame(rows, schema=schema or names, orient="row")
 
 
-def existing(model: type[Model], columns: Sequence[str]) -> pl.DataFrame:
-    """The columns of every row of a table, as a frame (the registers of one county fit in memory)."""
+def existing(
+    model: type[Model], columns: Sequence[str], where: tuple[str, pl.Series] | None = None
+) -> pl.DataFrame:
+    """Columns of a table's rows as a frame. With ``where=(column, values)`` only rows whose column is
+    among the values, on PostgreSQL (a province's tables are large and a batch's keys few); SQLite holds
+    one county, whose tables are read whole, which is faster there than a long IN list."""
     cols = ", ".join(quote(c) for c in columns)
-    frame = read_frame(f"SELECT {cols} FROM {quote(table(model))}")
+    sql, params = f"SELECT {cols} FROM {quote(table(model))}", []
+    if where is not None and connection.vendor == "postgresql":
+        column, values = where
+        sql += f" WHERE {quote(column)} = ANY(%s)"
+        params = [values.drop_nulls().unique().to_list()]
+    frame = read_frame(sql, params)
     if frame.height == 0:
         return pl.DataFrame(
             schema={c: pl.Int64 if c.endswith("id") else pl.String for c in columns}
@@ -246,7 +255,9 @@ def upsert(
         return Counts(), empty
     plain_cols = [f"{f}_plain" for f in encrypted]
     compare = [c for c in frame.columns if c not in plain_cols and c not in keys and c != "id"]
-    have = existing(model, list(dict.fromkeys(["id", *keys, *compare])))
+    have = existing(
+        model, list(dict.fromkeys(["id", *keys, *compare])), where=(keys[0], frame[keys[0]])
+    )
     have = _align(have, frame, [*keys, *compare])
     preassigned = "id" in keys
     if preassigned:

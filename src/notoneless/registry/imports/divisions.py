@@ -9,6 +9,7 @@ from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.models import Division
 
 STRICT_IDS = True
+NATURAL_KEY = ["code"]  # a repeat in a later batch of a streamed file is an error
 
 
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:

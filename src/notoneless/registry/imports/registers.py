@@ -61,7 +61,9 @@ def _identity(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
             else frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("village_id"))
         )
     persons = (
-        db.existing(Person, ["id", "id_number_hash"])
+        db.existing(
+            Person, ["id", "id_number_hash"], where=("id_number_hash", frame["_valid_hash"])
+        )
         .filter(pl.col("id_number_hash") != "")
         .unique("id_number_hash", keep="first")
         .select(
@@ -435,22 +437,13 @@ def _hardship_prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 
 def _link_by_student_number(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     """A listed student without a usable ID is still linked when the student number is one we hold."""
-    from notoneless.registry.imports.lookup import known_numbers
-    from notoneless.registry.models import Student
+    from notoneless.registry.imports.lookup import students_by_number
 
-    students = db.existing(Student, ["id", "person_id"]).select(
-        pl.col("id").cast(pl.Int64).alias("student_id"),
-        pl.col("person_id").cast(pl.Int64).alias("_p"),
-    )
-    by_number = (
-        known_numbers()
-        .join(students, on="student_id")
-        .select(pl.col("number_hash").alias("student_number_hash"), "_p")
-    )
     frame = frame.with_columns(db.hash_column(frame["student_number"]).alias("student_number_hash"))
-    frame = frame.join(
-        by_number.filter(pl.col("student_number_hash") != ""), on="student_number_hash", how="left"
+    by_number = students_by_number(frame["student_number_hash"]).select(
+        pl.col("number_hash").alias("student_number_hash"), pl.col("person_id").alias("_p")
     )
+    frame = frame.join(by_number, on="student_number_hash", how="left")
     linked_by_number = pl.col("person_id").is_null() & pl.col("_p").is_not_null()
     return frame.with_columns(
         pl.when(linked_by_number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notoneless.audit.actions import record
-from notoneless.lib.tables import TableError, read_table
+from notoneless.lib.tables import TableError, TableSource, open_table
 from notoneless.registry.imports import (
     attendance,
     bank_accounts,
@@ -28,7 +28,7 @@ from notoneless.registry.imports import (
 from notoneless.registry.imports.columns import parse_fields, select_fields
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.issues import IssueLog
-from notoneless.registry.imports.spec import kinds, layouts, match_headers
+from notoneless.registry.imports.spec import HeaderMatch, Layout, kinds, layouts, match_headers
 from notoneless.registry.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -119,11 +119,9 @@ def import_file(
     started = timezone.now()
     say("reading")
     try:
-        frame, ctx = _read_and_check(kind, path, name, log, layout, started, acting_user, term)
-        if frame is not None and ctx is not None and not log.has_file_error():
-            _check_and_write(
-                HANDLERS[kind], frame, ctx, result, say, dry_run=dry_run, partial=partial
-            )
+        plan = _plan(kind, path, name, log, layout, started, acting_user, term)
+        if plan is not None:
+            _run(plan, result, say, dry_run=dry_run, partial=partial)
     except Exception:
         # A bug must not reach the user as a traceback, nor leave anything half-written (the write
         # transaction has rolled back): refuse, say so, and keep the details in the log.
@@ -138,31 +136,19 @@ def import_file(
     return result
 
 
-def _check_and_write(
-    handler: Any,
-    frame: pl.DataFrame,
-    ctx: ImportContext,
-    result: ImportResult,
-    say: Callable[[str], None],
-    *,
-    dry_run: bool,
-    partial: bool,
-) -> None:
-    say("checking")
-    frame = handler.prepare(frame, ctx)
-    log = ctx.log
-    result.rows = frame.height
-    result.notes = ctx.notes
-    if log.errors and partial:
-        frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
-    if frame.height and (not log.errors or partial):
-        say("writing")
-        result.counts, result.outcome = _write(
-            handler, frame, ctx, dry_run, partial and log.errors > 0
-        )
+@dataclass
+class Plan:
+    """A file whose header has been understood, ready to be checked and written batch by batch."""
+
+    handler: Any
+    ctx: ImportContext
+    spec: Any
+    match: HeaderMatch
+    layout: Layout | None
+    source: TableSource
 
 
-def _read_and_check(
+def _plan(
     kind: str,
     path: Path,
     name: str,
@@ -171,21 +157,22 @@ def _read_and_check(
     started: Any,
     acting_user: Any,
     term_code: str | None,
-) -> tuple[pl.DataFrame | None, ImportContext | None]:
+) -> Plan | None:
     spec = kinds()[kind]
     layout = layouts().get(layout_name) if layout_name else None
     if layout_name and layout is None:
         log.add_file_issue(f"未知的版式“{layout_name}”", f"unknown layout '{layout_name}'")
-        return None, None
+        return None
     try:
-        raw = read_table(path, name)
+        source = open_table(path, name)
     except TableError as exc:
         log.add_file_issue(exc.reason_zh, exc.reason_en)
-        return None, None
-    match = match_headers(raw.frame, spec, layout)
+        return None
+    head = source.head.frame
+    match = match_headers(head, spec, layout)
     if match.missing:
-        _refuse_missing_columns(kind, raw.frame, match.missing, spec, log)
-        return None, None
+        _refuse_missing_columns(kind, head, match.missing, spec, log)
+        return None
     for text in match.ignored:
         log.add_file_issue(
             f"未识别的列“{text}”已忽略", f"unrecognised column '{text}' ignored", text, "warning"
@@ -194,23 +181,100 @@ def _read_and_check(
         log.add_file_issue(
             f"重复的列“{text}”已忽略", f"duplicate column '{text}' ignored", text, "warning"
         )
-    frame = select_fields(raw.frame, match)
-    if frame.height == 0:
-        log.add_file_issue("文件中没有数据行", "the file has a header but no data rows")
-        return None, None
     ctx = ImportContext(
         kind=kind, log=log, titles=match.titles, started_at=started, acting_user=acting_user
     )
     if kind in students.TERM_KINDS:
-        ctx.term = students.resolve_term(term_code, log)
-        if ctx.term is None:
-            return None, None
-    frame = parse_fields(frame, spec, match, log, strict_ids=HANDLERS[kind].STRICT_IDS)
-    if layout:
-        frame = frame.with_columns(
-            pl.col(k).fill_null(pl.lit(v)) for k, v in layout.defaults.items()
+        ctx.term_code = students.check_term_code(term_code, log)
+        if ctx.term_code is None:
+            return None
+    return Plan(HANDLERS[kind], ctx, spec, match, layout, source)
+
+
+def _batches(plan: Plan) -> Iterator[pl.DataFrame]:
+    """The data rows, batch by batch, with spreadsheet row numbers that run on across batches."""
+    head = plan.source.head.frame
+    yield select_fields(head, plan.match)
+    next_row = head.height + 1
+    for raw in plan.source.rest:
+        yield select_fields(raw, plan.match, first_row=next_row, header=False)
+        next_row += raw.height
+
+
+def _run(
+    plan: Plan, result: ImportResult, say: Callable[[str], None], *, dry_run: bool, partial: bool
+) -> None:
+    """Check every batch; write each while the file is clean (or ``partial``), all in one transaction,
+    which is rolled back if the file turns out to have errors, or for a dry run."""
+    ctx, log = plan.ctx, plan.ctx.log
+    seen = KeyTracker(getattr(plan.handler, "NATURAL_KEY", ()), ctx)
+    try:
+        with db.bulk_session(), transaction.atomic():
+            for frame in _batches(plan):
+                if frame.height == 0:
+                    continue
+                frame = parse_fields(
+                    frame, plan.spec, plan.match, log, strict_ids=plan.handler.STRICT_IDS
+                )
+                if plan.layout:
+                    frame = frame.with_columns(
+                        pl.col(k).fill_null(pl.lit(v)) for k, v in plan.layout.defaults.items()
+                    )
+                frame = seen.check(plan.handler.prepare(frame, ctx))
+                result.rows += frame.height
+                say(f"checked {result.rows:,} rows")
+                if log.errors and not partial:
+                    continue
+                if partial:
+                    frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
+                if frame.height:
+                    result.counts += plan.handler.write(frame, ctx)
+                    say(
+                        f"written {result.counts.created + result.counts.updated + result.counts.unchanged:,} rows"
+                    )
+            result.notes = ctx.notes
+            if result.rows == 0:
+                log.add_file_issue("文件中没有数据行", "the file has a header but no data rows")
+            if dry_run or (log.errors and not partial) or result.rows == 0:
+                raise ImportRefused
+    except ImportRefused:
+        if dry_run and result.rows:
+            result.outcome = ImportRun.Outcome.DRY_RUN
+        else:
+            result.counts = db.Counts()
+        return
+    result.outcome = ImportRun.Outcome.PARTIAL if log.errors else ImportRun.Outcome.IMPORTED
+
+
+class KeyTracker:
+    """Rows that repeat a natural key of an earlier batch (within a batch, the kind's own checks see it)."""
+
+    def __init__(self, columns: Sequence[str], ctx: ImportContext) -> None:
+        self.columns = list(columns)
+        self.ctx = ctx
+        self.seen: set[str] = set()
+
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if not self.columns:
+            return frame
+        key = pl.concat_str([pl.col(c).cast(pl.String) for c in self.columns], separator="|")
+        keys = frame.select(key.alias("k"))["k"]
+        repeated = (
+            keys.is_in(list(self.seen))
+            if self.seen
+            else pl.Series([False] * frame.height, dtype=pl.Boolean)
         )
-    return frame, ctx
+        title = self.ctx.title(self.columns[0])
+        self.ctx.log.add(
+            frame,
+            repeated,
+            title,
+            None,
+            "与文件中前面的行重复",
+            "repeats an earlier row of the file",
+        )
+        self.seen.update(k for k in keys.to_list() if k is not None)
+        return frame
 
 
 def _refuse_missing_columns(
@@ -238,20 +302,6 @@ def _likely_kind(raw: pl.DataFrame) -> str | None:
         if score > best_score:
             best, best_score = other, score
     return best
-
-
-def _write(
-    handler: Any, frame: pl.DataFrame, ctx: ImportContext, dry_run: bool, partial: bool
-) -> tuple[db.Counts, str]:
-    counts = db.Counts()
-    try:
-        with db.bulk_session(), transaction.atomic():
-            counts = handler.write(frame, ctx)
-            if dry_run:
-                raise ImportRefused
-    except ImportRefused:
-        return counts, ImportRun.Outcome.DRY_RUN
-    return counts, ImportRun.Outcome.PARTIAL if partial else ImportRun.Outcome.IMPORTED
 
 
 def _record_run(

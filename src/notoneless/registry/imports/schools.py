@@ -9,6 +9,7 @@ from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.models import School
 
 STRICT_IDS = True
+NATURAL_KEY = ["code"]  # a repeat in a later batch of a streamed file is an error
 STAGES_BY_TYPE = {
     "kindergarten": "preschool",
     "primary": "primary",

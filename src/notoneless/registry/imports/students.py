@@ -17,7 +17,7 @@ from notoneless.registry.imports.columns import check_id_agrees, mask_expr
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.grades import settle_stage
 from notoneless.registry.imports.issues import WARNING, IssueLog
-from notoneless.registry.imports.lookup import known_numbers
+from notoneless.registry.imports.lookup import students_by_id, students_by_number
 from notoneless.registry.models import (
     Enrollment,
     Guardian,
@@ -30,6 +30,7 @@ from notoneless.registry.models import (
 )
 
 STRICT_IDS = True
+NATURAL_KEY = ["student_number"]  # a repeat in a later batch of a streamed file is an error
 TERM_KINDS = {"students"}
 _TERM = re.compile(r"^(\d{4})-(autumn|spring)$")
 
@@ -49,17 +50,23 @@ def current_term_code(today: date) -> str:
     return f"{today.year - 1}-spring"
 
 
-def resolve_term(code: str | None, log: IssueLog) -> Term | None:
+def check_term_code(code: str | None, log: IssueLog) -> str | None:
     """``2020-autumn`` is the 2020-2021 school year's first term; ``2020-spring`` its second (2021)."""
     from django.utils import timezone
 
     code = code or current_term_code(timezone.localdate())
-    match = _TERM.match(code)
-    if not match:
+    if not _TERM.match(code):
         log.add_file_issue(
             f"学期“{code}”格式不对（如2020-autumn）", f"term '{code}' must look like 2020-autumn"
         )
         return None
+    return code
+
+
+def ensure_term(code: str) -> Term:
+    """The term, created with default dates the first time a roster for it is written."""
+    match = _TERM.match(code)
+    assert match is not None
     year, season = int(match.group(1)), match.group(2)
     start, end = term_dates(year, season)
     term, _ = Term.objects.get_or_create(
@@ -175,7 +182,8 @@ def _resolve_household(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 
 
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
-    assert ctx.term is not None
+    assert ctx.term_code is not None
+    ctx.term = ensure_term(ctx.term_code)
     frame = _assign_ids(_resolve_people(_with_hashes(frame)))
     _keep_replaced_numbers(frame, ctx)
     people = _write_people(frame, ctx)
@@ -200,28 +208,11 @@ def _with_hashes(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _resolve_people(frame: pl.DataFrame) -> pl.DataFrame:
-    """Attach ``student_id`` and ``person_id`` of the existing student each row is, if any."""
-    students = db.existing(Student, ["id", "person_id"]).rename({"id": "student_id"})
-    known = (
-        known_numbers()
-        .join(students, on="student_id")
-        .select(
-            pl.col("number_hash"),
-            pl.col("student_id").cast(pl.Int64),
-            pl.col("person_id").cast(pl.Int64),
-        )
-    )
-    by_id = (
-        db.existing(Person, ["id", "id_number_hash"])
-        .filter(pl.col("id_number_hash") != "")
-        .rename({"id": "person_id"})
-        .join(students, on="person_id")
-        .select(
-            pl.col("id_number_hash"),
-            pl.col("student_id").cast(pl.Int64).alias("_s3"),
-            pl.col("person_id").cast(pl.Int64).alias("_p3"),
-        )
-        .unique("id_number_hash", keep="first")
+    """Attach ``student_id`` and ``person_id`` of the existing student each row is, if any: by its number
+    (any the student has had), by its previous number, then by its resident ID."""
+    known = students_by_number(pl.concat([frame["number_hash"], frame["previous_hash"]]))
+    by_id = students_by_id(frame["id_number_hash"]).rename(
+        {"student_id": "_s3", "person_id": "_p3"}
     )
     frame = frame.join(
         known.rename({"student_id": "_s1", "person_id": "_p1"}), on="number_hash", how="left"
@@ -231,9 +222,7 @@ def _resolve_people(frame: pl.DataFrame) -> pl.DataFrame:
         on="previous_hash",
         how="left",
     )
-    frame = frame.join(
-        by_id.filter(pl.col("id_number_hash") != ""), on="id_number_hash", how="left"
-    )
+    frame = frame.join(by_id, on="id_number_hash", how="left")
     return frame.with_columns(
         pl.coalesce("_s1", "_s2", "_s3").alias("student_id"),
         pl.coalesce("_p1", "_p2", "_p3").alias("person_id"),
@@ -343,7 +332,9 @@ def _keep_replaced_numbers(frame: pl.DataFrame, ctx: ImportContext) -> None:
     """When a student's number changes, the old one moves to the history (still found by search and
     re-imports). Runs before the student row is updated, and copies the stored values as they are."""
     current = db.existing(
-        Student, ["id", "student_number_enc", "student_number_hash", "student_number_masked"]
+        Student,
+        ["id", "student_number_enc", "student_number_hash", "student_number_masked"],
+        where=("id", frame.filter(~pl.col("_new"))["student_id"]),
     ).with_columns(pl.col("id").cast(pl.Int64))
     replaced = (
         frame.filter(~pl.col("_new"))

@@ -12,6 +12,7 @@ from notoneless.registry.imports.students import mask_id, mask_phone
 from notoneless.registry.models import School, Teacher
 
 STRICT_IDS = True
+NATURAL_KEY = ["id_number"]  # a repeat in a later batch of a streamed file is an error
 
 
 def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
