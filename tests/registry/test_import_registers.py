@@ -137,3 +137,13 @@ def test_teachers_are_placed_at_their_school(enrolled, run_import):
     assert run_import("teachers", text).outcome == "imported"
     teacher = Teacher.objects.get()
     assert teacher.subjects == "语文,音乐" and teacher.school.code == "6108020001"
+
+
+def test_a_late_registration_region_code_is_a_warning_not_an_error(enrolled, run_import):
+    late = make_id("370116", "20150101", "001")  # 莱芜区 exists only since 2018
+    text = f"姓名,身份证号,性别,出生日期,乡镇,村\n赵小三,{late},男,2015-01-01,鱼河镇,鱼河村\n"
+    result = run_import("hukou", text)
+    assert result.outcome == "imported"
+    reasons = result.log.frame()["reason_en"].to_list()
+    assert any("after the birth year" in r for r in reasons)
+    assert HukouRecord.objects.get().id_status == "ok"

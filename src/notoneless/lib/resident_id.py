@@ -118,23 +118,30 @@ def _birth_date(digits: str) -> date | None:
 
 
 def _check_region(result: IdCheck, birth: date) -> None:
-    name, since, until = region_period(result.region_code)
-    result.region = name
+    result.region = region_period(result.region_code)[0]
+    finding = region_warning(result.region_code, birth.year)
+    if finding:
+        result.status = WARNING
+        result.reasons.append(f"{finding[1]} / {finding[0]}")
+
+
+def region_warning(code: str, birth_year: int) -> tuple[str, str] | None:
+    """(Chinese, English) when a valid ID's region code is unknown or was not in use in the birth year:
+    a warning, never a rejection (late household registration is common)."""
+    name, since, until = region_period(code)
     if not name:
-        result.status = WARNING
-        result.reasons.append(f"region code {result.region_code} unknown / 地区码未知")
-    elif since and since > birth.year:
-        result.status = WARNING
-        result.reasons.append(
-            f"region code in use since {since}, after the birth year (late registration?) "
-            f"/ 地区码{since}年启用，晚于出生年份"
+        return f"地区码{code}未知", f"region code {code} unknown"
+    if since and since > birth_year:
+        return (
+            f"地区码{since}年启用，晚于出生年份（可能为补登户口）",
+            f"region code in use since {since}, after the birth year (late registration?)",
         )
-    elif until and until < birth.year:
-        result.status = WARNING
-        result.reasons.append(
-            f"region code retired in {until}, before the birth year "
-            f"/ 地区码{until}年已撤销，早于出生年份"
+    if until and until < birth_year:
+        return (
+            f"地区码{until}年已撤销，早于出生年份",
+            f"region code retired in {until}, before the birth year",
         )
+    return None
 
 
 _YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\]")

@@ -9,6 +9,7 @@ import polars as pl
 
 from notoneless.lib import parse
 from notoneless.lib.names import to_simplified
+from notoneless.lib.resident_id import region_warning
 from notoneless.registry.imports.grades import parse_grade
 from notoneless.registry.imports.issues import WARNING, IssueLog
 from notoneless.registry.imports.spec import FieldSpec, HeaderMatch, KindSpec, normalise_value
@@ -228,7 +229,7 @@ def _parse_ids(
     ids = parse.upgrade_15_digit_ids(parse.normalise_ids(frame[f.name]))
     facts = parse.id_facts(ids)
     present = ids.is_not_null()
-    bad = present & ~facts["check_ok"]
+    bad = present & ~(facts["check_ok"] & facts["id_birth"].is_not_null())
     shown = mask_expr(f.name, "id_number")
     severity = "error" if strict else WARNING
     log.add(
@@ -241,6 +242,8 @@ def _parse_ids(
         + ("" if strict else "; kept as given for matching"),
         severity=severity,
     )
+    checked = frame.with_columns(ids.alias("_id"), facts["id_birth"].alias("_birth"))
+    _warn_regions(checked, present & ~bad, title, log)
     status = pl.select(
         pl.when(~present)
         .then(pl.lit("missing"))
@@ -255,6 +258,30 @@ def _parse_ids(
         pl.when(bad | ~present).then(None).otherwise(facts["id_sex"]).alias(f"{f.name}_sex"),
     )
     return frame
+
+
+def _warn_regions(frame: pl.DataFrame, valid: pl.Series, title: str, log: IssueLog) -> None:
+    """Valid IDs whose region code is unknown or not in use in the birth year: a warning per row, with
+    one table lookup per distinct (region, year)."""
+    key = pl.col("_id").str.slice(0, 6) + "|" + pl.col("_birth").dt.year().cast(pl.String)
+    keys = frame.select(key.alias("k"))["k"]
+    findings: dict[tuple[str, str], list[str]] = {}
+    for pair in keys.filter(valid).drop_nulls().unique().to_list():
+        region, year = pair.split("|")
+        found = region_warning(region, int(year))
+        if found:
+            findings.setdefault(found, []).append(pair)
+    for (reason_zh, reason_en), pairs in findings.items():
+        mask = valid & keys.is_in(pairs).fill_null(False)
+        log.add(
+            frame,
+            mask,
+            title,
+            mask_expr("_id", "id_number"),
+            reason_zh,
+            reason_en,
+            severity=WARNING,
+        )
 
 
 def check_id_agrees(
