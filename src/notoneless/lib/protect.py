@@ -95,34 +95,32 @@ class FieldCipher:
         return bool(token) and not token.startswith(self._current_id + ".")
 
 
-def mask_id_number(value: str) -> str:
-    """Resident ID: region (first 6) and last 4 shown, the birth date hidden."""
+def _mask(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` and ``tail`` characters; a value too short for that is starred whole."""
     if not value:
         return ""
-    if len(value) <= 10:
-        return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:]
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
+def mask_id_number(value: str) -> str:
+    """Resident ID: region (first 6) and last 4 shown, the birth date hidden."""
+    return _mask(value, 6, 4)
 
 
 def mask_card_number(value: str) -> str:
     """Bank card: first 6 and last 4."""
-    if not value:
-        return ""
-    if len(value) <= 10:
-        return "*" * (len(value) - 4) + value[-4:]
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return _mask(value, 6, 4)
 
 
 def mask_phone(value: str) -> str:
-    if not value:
-        return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    """Phone: first 3 and last 4."""
+    return _mask(value, 3, 4)
 
 
 def mask_student_number(value: str) -> str:
     """G (and ID-like J) numbers carry a resident ID: masked like one. L numbers are shown as they are."""
-    if value[:1].upper() in {"G", "J"} and len(value) > 10:
-        return value[0] + mask_id_number(value[1:])
-    return value
+    if value[:1].upper() == "L":
+        return value
+    return _mask(value, 7, 4)

@@ -7,7 +7,7 @@ import polars as pl
 from notoneless.registry.imports import db
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.lookup import attach_student
-from notoneless.registry.imports.students import mask_id
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import BankAccount
 
 STRICT_IDS = True
@@ -30,15 +30,6 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     return frame.filter(pair.is_first_distinct() | pl.col("person_id").is_null())
 
 
-def mask_card(column: str) -> pl.Expr:
-    c = pl.col(column)
-    return (
-        c.str.slice(0, 6)
-        + pl.lit("*").repeat_by(c.str.len_chars() - 10).list.join("")
-        + c.str.slice(-4)
-    ).fill_null("")
-
-
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
     rows = frame.select(
         pl.col("person_id").cast(pl.Int64),
@@ -47,10 +38,10 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         pl.col("holder_relation"),
         pl.col("holder_id").alias("holder_id_plain"),
         db.hash_column(frame["holder_id"]).alias("holder_id_hash"),
-        mask_id("holder_id").alias("holder_id_masked"),
+        mask("holder_id", "id_number").alias("holder_id_masked"),
         pl.col("card_number").alias("card_number_plain"),
         db.hash_column(frame["card_number"]).alias("card_number_hash"),
-        mask_card("card_number").alias("card_number_masked"),
+        mask("card_number", "card").alias("card_number_masked"),
         pl.lit(True).alias("active"),
     )
     counts, _ = db.upsert(

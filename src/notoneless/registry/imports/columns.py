@@ -12,28 +12,8 @@ from notoneless.lib.names import to_simplified
 from notoneless.lib.resident_id import region_warning
 from notoneless.registry.imports.grades import parse_grade
 from notoneless.registry.imports.issues import WARNING, IssueLog
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.imports.spec import FieldSpec, HeaderMatch, KindSpec, normalise_value
-
-SENSITIVE_TYPES = {"id_number", "student_number", "card", "phone"}
-
-
-def mask_expr(column: str, field_type: str) -> pl.Expr:
-    """The value as an issue report may show it: IDs, cards, phones and G/J numbers masked."""
-    c = pl.col(column).cast(pl.String)
-    if field_type not in SENSITIVE_TYPES:
-        return c
-    keep_head = {"id_number": 6, "student_number": 7, "card": 6, "phone": 3}[field_type]
-    n = c.str.len_chars()
-    masked = (
-        c.str.slice(0, keep_head)
-        + pl.lit("*").repeat_by(n - keep_head - 4).list.join("")
-        + c.str.slice(-4)
-    )
-    if field_type == "student_number":
-        return pl.when(c.str.starts_with("L") | (n <= keep_head + 4)).then(c).otherwise(masked)
-    return (
-        pl.when(n <= keep_head + 4).then(pl.lit("*").repeat_by(n).list.join("")).otherwise(masked)
-    )
 
 
 def select_fields(
@@ -71,7 +51,7 @@ def _parse_one(
 ) -> pl.DataFrame:
     raw = frame[f.name]
     present = raw.is_not_null()
-    shown = mask_expr(f.name, f.type)
+    shown = mask(f.name, f.type)
     if f.required:
         log.add(
             frame,
@@ -230,7 +210,7 @@ def _parse_ids(
     facts = parse.id_facts(ids)
     present = ids.is_not_null()
     bad = present & ~(facts["check_ok"] & facts["id_birth"].is_not_null())
-    shown = mask_expr(f.name, "id_number")
+    shown = mask(f.name, "id_number")
     severity = "error" if strict else WARNING
     log.add(
         frame,
@@ -272,12 +252,12 @@ def _warn_regions(frame: pl.DataFrame, valid: pl.Series, title: str, log: IssueL
         if found:
             findings.setdefault(found, []).append(pair)
     for (reason_zh, reason_en), pairs in findings.items():
-        mask = valid & keys.is_in(pairs).fill_null(False)
+        hit = valid & keys.is_in(pairs).fill_null(False)
         log.add(
             frame,
-            mask,
+            hit,
             title,
-            mask_expr("_id", "id_number"),
+            mask("_id", "id_number"),
             reason_zh,
             reason_en,
             severity=WARNING,

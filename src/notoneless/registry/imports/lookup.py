@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from notoneless.registry.imports import db
-from notoneless.registry.imports.columns import mask_expr
 from notoneless.registry.imports.context import ImportContext
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import Person, Student, StudentNumber
 
 
@@ -98,7 +98,7 @@ def attach_student(
         frame,
         given & pl.col("student_id").is_null(),
         ctx.title(number),
-        mask_expr(number, "student_number"),
+        mask(number, "student_number"),
         "学籍号（或身份证号）不在学籍名册中",
         "student number (or ID) is not in the student register",
     )

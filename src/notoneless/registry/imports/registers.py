@@ -12,7 +12,7 @@ from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db, places
 from notoneless.registry.imports.columns import check_id_agrees
 from notoneless.registry.imports.context import ImportContext
-from notoneless.registry.imports.students import mask_id, mask_number
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import (
     AssistanceRecord,
     DisabilityRecord,
@@ -52,7 +52,7 @@ def _identity(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         pl.Series("name_pinyin", names_pinyin(names), dtype=pl.String),
         db.hash_column(frame["id_number"]).alias("id_number_hash"),
         db.hash_column(frame.select(valid_id.alias("v"))["v"]).alias("_valid_hash"),
-        mask_id("id_number").alias("id_number_masked"),
+        mask("id_number", "id_number").alias("id_number_masked"),
     )
     if "village_id" not in frame.columns:
         frame = (
@@ -331,7 +331,7 @@ def _disability_write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
     frame = frame.with_columns(
         pl.col("certificate").alias("certificate_plain"),
         db.hash_column(frame["certificate"]).alias("certificate_hash"),
-        (mask_id("certificate")).alias("certificate_masked"),
+        mask("certificate", "id_number").alias("certificate_masked"),
     )
     rows = frame.select(
         "record_key",
@@ -457,7 +457,7 @@ def _link_by_student_number(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataF
 def _hardship_write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
     frame = frame.with_columns(
         pl.col("student_number").alias("student_number_plain"),
-        mask_number("student_number").alias("student_number_masked"),
+        mask("student_number", "student_number").alias("student_number_masked"),
     )
     rows = frame.select(
         "record_key",

@@ -13,11 +13,12 @@ import polars as pl
 
 from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db, places
-from notoneless.registry.imports.columns import check_id_agrees, mask_expr
+from notoneless.registry.imports.columns import check_id_agrees
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.grades import settle_stage
 from notoneless.registry.imports.issues import WARNING, IssueLog
 from notoneless.registry.imports.lookup import students_by_id, students_by_number
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import (
     Enrollment,
     Guardian,
@@ -117,7 +118,7 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 
 
 def _masked(column: str) -> pl.Expr:
-    return mask_expr(column, "id_number" if column == "id_number" else "student_number")
+    return mask(column, "id_number" if column == "id_number" else "student_number")
 
 
 def _resolve_school(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
@@ -256,7 +257,7 @@ def _person_columns(frame: pl.DataFrame) -> pl.DataFrame:
         pl.coalesce("birth_date", "id_number_birth").alias("birth_date"),
         pl.col("id_number").alias("id_number_plain"),
         "id_number_hash",
-        mask_id("id_number").alias("id_number_masked"),
+        mask("id_number", "id_number").alias("id_number_masked"),
         pl.col("id_number_status").fill_null("missing").alias("id_status"),
         pl.col("ethnicity").fill_null(""),
         pl.col("hukou_type").fill_null(""),
@@ -276,7 +277,7 @@ def _student_columns(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("person_id"),
         pl.col("student_number").alias("student_number_plain"),
         pl.col("number_hash").alias("student_number_hash"),
-        mask_number("student_number").alias("student_number_masked"),
+        mask("student_number", "student_number").alias("student_number_masked"),
         pl.col("hardship_grade").fill_null(""),
     )
 
@@ -396,10 +397,10 @@ def _write_guardians(frame: pl.DataFrame) -> set[int]:
         pl.col("guardian_relation").fill_null("").alias("relation"),
         pl.col("guardian_id").alias("id_number_plain"),
         db.hash_column(with_guardian["guardian_id"]).alias("id_number_hash"),
-        mask_id("guardian_id").alias("id_number_masked"),
+        mask("guardian_id", "id_number").alias("id_number_masked"),
         pl.col("guardian_phone").alias("phone_plain"),
         db.hash_column(with_guardian["guardian_phone"]).alias("phone_hash"),
-        mask_phone("guardian_phone").alias("phone_masked"),
+        mask("guardian_phone", "phone").alias("phone_masked"),
     )
     _, written = db.upsert(
         Guardian,
@@ -409,29 +410,3 @@ def _write_guardians(frame: pl.DataFrame) -> set[int]:
     )
     written = written.filter("written")
     return set(rows.join(written, on=["person_id", "name_norm"], how="semi")["_row"].to_list())
-
-
-def mask_id(column: str) -> pl.Expr:
-    c = pl.col(column)
-    stars = pl.lit("*").repeat_by(c.str.len_chars() - 10).list.join("")
-    return (c.str.slice(0, 6) + stars + c.str.slice(-4)).fill_null("")
-
-
-def mask_number(column: str) -> pl.Expr:
-    c = pl.col(column)
-    masked = (
-        c.str.slice(0, 7)
-        + pl.lit("*").repeat_by(c.str.len_chars() - 11).list.join("")
-        + c.str.slice(-4)
-    )
-    shown = pl.when(c.str.starts_with("L") | (c.str.len_chars() <= 11)).then(c).otherwise(masked)
-    return shown.fill_null("")
-
-
-def mask_phone(column: str) -> pl.Expr:
-    c = pl.col(column)
-    return (
-        c.str.slice(0, 3)
-        + pl.lit("*").repeat_by(c.str.len_chars() - 7).list.join("")
-        + c.str.slice(-4)
-    ).fill_null("")

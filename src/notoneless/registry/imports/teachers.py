@@ -6,9 +6,9 @@ import polars as pl
 
 from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db
-from notoneless.registry.imports.columns import check_id_agrees, mask_expr
+from notoneless.registry.imports.columns import check_id_agrees
 from notoneless.registry.imports.context import ImportContext
-from notoneless.registry.imports.students import mask_id, mask_phone
+from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import School, Teacher
 
 STRICT_IDS = True
@@ -21,7 +21,7 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         frame,
         pl.col("id_number").is_duplicated() & pl.col("id_number").is_not_null(),
         ctx.title("id_number"),
-        mask_expr("id_number", "id_number"),
+        mask("id_number", "id_number"),
         "文件中身份证号重复",
         "resident ID appears more than once in the file",
     )
@@ -51,7 +51,7 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         pl.coalesce("birth_date", "id_number_birth").alias("birth_date"),
         pl.col("id_number").alias("id_number_plain"),
         db.hash_column(frame["id_number"]).alias("id_number_hash"),
-        mask_id("id_number").alias("id_number_masked"),
+        mask("id_number", "id_number").alias("id_number_masked"),
         pl.lit("ok").alias("id_status"),
         "school_id",
         subjects.alias("subjects"),
@@ -60,7 +60,7 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         pl.col("post").fill_null(""),
         pl.col("phone").alias("phone_plain"),
         db.hash_column(frame["phone"]).alias("phone_hash"),
-        mask_phone("phone").alias("phone_masked"),
+        mask("phone", "phone").alias("phone_masked"),
     )
     counts, _ = db.upsert(Teacher, rows, keys=["id_number_hash"], encrypted=["id_number", "phone"])
     return counts
