@@ -7,12 +7,18 @@ from .conftest import ZHANG
 
 
 def masked(values: list[str | None], kind: str) -> list[str]:
-    return pl.DataFrame({"v": values}, schema={"v": pl.String}).select(mask("v", kind).alias("m"))["m"].to_list()
+    return (
+        pl.DataFrame({"v": values}, schema={"v": pl.String})
+        .select(mask("v", kind).alias("m"))["m"]
+        .to_list()
+    )
 
 
 def test_column_masks_agree_with_the_single_value_masks():
     assert masked([ZHANG], "id_number") == [protect.mask_id_number(ZHANG)]
-    assert masked(["6228480012345678901"], "card") == [protect.mask_card_number("6228480012345678901")]
+    assert masked(["6228480012345678901"], "card") == [
+        protect.mask_card_number("6228480012345678901")
+    ]
     assert masked(["13800001234"], "phone") == [protect.mask_phone("13800001234")]
     assert masked([f"G{ZHANG}"], "student_number") == [protect.mask_student_number(f"G{ZHANG}")]
 
