@@ -32,9 +32,13 @@ finally:
 
 def step(label: str, args: list[str], env: dict[str, str]) -> None:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", MEASURE, *args], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, *args], env=env, capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
-    peak = next((line.split()[1] for line in proc.stderr.splitlines() if line.startswith("PEAK_MB")), "?")
+    peak = next(
+        (line.split()[1] for line in proc.stderr.splitlines() if line.startswith("PEAK_MB")), "?"
+    )
     summary = next((line for line in proc.stdout.splitlines() if "rows" in line), "").strip()
     status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
     print(f"{label:<28} {wall:8.1f} s  peak {peak:>6} MB  {status}  {summary}", flush=True)
@@ -52,17 +56,25 @@ def reset_postgres(url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--postgres", required=True, metavar="URL")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", default="divisions,schools,students")
     args = parser.parse_args()
     folder = HERE / "out" / f"province-{args.seed}"
-    env = dict(os.environ, NOTONELESS_DATA_DIR=tempfile.mkdtemp(prefix="nol-province-"),
-               NOTONELESS_DATABASE_URL=args.postgres)
+    env = dict(
+        os.environ,
+        NOTONELESS_DATA_DIR=tempfile.mkdtemp(prefix="nol-province-"),
+        NOTONELESS_DATABASE_URL=args.postgres,
+    )
     if not (folder / "students.csv").exists():
-        step("generate province", ["generate", "--scale", "province", "--seed", str(args.seed),
-                                   "--out", str(folder)], env)
+        step(
+            "generate province",
+            ["generate", "--scale", "province", "--seed", str(args.seed), "--out", str(folder)],
+            env,
+        )
     reset_postgres(args.postgres)
     step("migrate", ["migrate", "-v0"], env)
     for kind in args.kinds.split(","):

@@ -117,8 +117,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Browser uploads are capped; the CLI streams large files.
+# Browser uploads are capped; the CLI streams large files. Uploaded files always stream to a
+# temporary file (never memory), and the handler keeps at most UPLOAD_MAX_BYTES of each while
+# counting the rest, so the import form refuses an oversized file by its real size.
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds the other form fields only, not files.
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["notoneless.web.uploads.CappedUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

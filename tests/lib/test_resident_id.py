@@ -153,3 +153,9 @@ def test_as_dict_is_json_ready():
         "region_code": "610802",
         "region": "陕西省榆林市榆阳区",
     }
+
+
+def test_a_code_newer_than_a_birth_before_1984_is_normal_not_a_warning():
+    # 370116 is in use since 2018; someone born in 1970 received a then-current code at issuance.
+    first17 = "37011619700101001"
+    assert check(first17 + resident_id.check_character(first17)).status == "ok"

@@ -21,6 +21,7 @@ _EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
 _FIFTEEN = re.compile(r"^[0-9]{15}$")
 
 OK, WARNING, ERROR = "ok", "warning", "error"
+FIRST_ISSUE_YEAR = 1984
 
 
 def check_character(first17: str) -> str:
@@ -131,7 +132,9 @@ def region_warning(code: str, birth_year: int) -> tuple[str, str] | None:
     name, since, until = region_period(code)
     if not name:
         return f"地区码{code}未知", f"region code {code} unknown"
-    if since and since > birth_year:
+    # Before resident IDs were first issued (1984), everyone got a code newer than their birth year:
+    # the finding only says something about people born since.
+    if since and since > birth_year >= FIRST_ISSUE_YEAR:
         return (
             f"地区码{since}年启用，晚于出生年份（可能为补登户口）",
             f"region code in use since {since}, after the birth year (late registration?)",

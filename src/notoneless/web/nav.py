@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from notoneless.accounts.models import User
+from notoneless.web.uploads import may_import
 
 
 @dataclass(frozen=True)
@@ -22,14 +23,17 @@ SCOPED_PAGES = [
     NavItem("schools", "school_list", _("Schools")),
     NavItem("students", "student_search", _("Student search")),
 ]
+IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
 
 def navigation(user: User) -> list[NavItem]:
-    """Every active account reads within its scope; only superusers administer the system."""
+    """Every active account reads within its scope; county administrators import; superusers administer."""
     if not (user.is_authenticated and user.is_active):
         return []
     items = list(SCOPED_PAGES)
+    if may_import(user):
+        items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:
         items.append(ADMIN_PAGE)
     return items

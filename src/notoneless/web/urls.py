@@ -22,4 +22,7 @@ urlpatterns = [
         views.reveal_id_number_view,
         name="reveal_id_number",
     ),
+    path("imports/", views.import_upload, name="import_upload"),
+    path("imports/history/", views.import_history, name="import_history"),
+    path("imports/<int:run_id>/issues.xlsx", views.import_workbook, name="import_workbook"),
 ]

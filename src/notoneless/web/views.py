@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notoneless.accounts.models import User
 from notoneless.registry import selectors
 from notoneless.registry.reveal import may_reveal, reveal_id_number
-from notoneless.web.forms import RevealForm, StudentSearchForm
+from notoneless.web import uploads
+from notoneless.web.forms import ImportForm, RevealForm, StudentSearchForm
 from notoneless.web.nav import navigation
 
 
@@ -94,3 +95,58 @@ def reveal_id_number_view(request: HttpRequest, person_id: int) -> HttpResponse:
         form.add_error("reason", error)
         return _page(request, "web/reveal.html", context, status=400)
     return _page(request, "web/reveal.html", {**context, "value": value})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a register file and import it as ``notoneless import`` would; county administrators only."""
+    user = _user(request)
+    uploads.check_may_import(user)
+    context: dict[str, Any] = {"active": "imports", "limit": uploads.format_size_limit()}
+    if request.method == "GET":
+        form = ImportForm(initial={"term": uploads.default_term_code()})
+        return _page(request, "web/import_form.html", {**context, "form": form})
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, "web/import_form.html", {**context, "form": form}, status=400)
+    data = form.cleaned_data
+    result = uploads.import_upload(
+        data["file"],
+        kind=data["kind"],
+        acting_user=user,
+        term=data["term"] or None,
+        layout=data["layout"] or None,
+        dry_run=data["dry_run"],
+        partial=data["partial"],
+        client=request.META.get("REMOTE_ADDR", ""),
+    )
+    context |= {
+        "result": result,
+        "kind_label": uploads.kind_description(result.kind),
+        "issues": uploads.issues_for_display(result),
+    }
+    return _page(request, "web/import_result.html", context)
+
+
+@never_cache
+@require_GET
+@login_required
+def import_history(request: HttpRequest) -> HttpResponse:
+    page = uploads.import_runs(_user(request), request.GET.get("page"))
+    rows = [(run, uploads.workbook_for(run) is not None) for run in page]
+    context = {"page": page, "rows": rows, "active": "imports"}
+    return _page(request, "web/import_history.html", context)
+
+
+@never_cache
+@require_GET
+@login_required
+def import_workbook(request: HttpRequest, run_id: int) -> FileResponse:
+    run = uploads.get_import_run(_user(request), run_id)
+    path = uploads.workbook_for(run)
+    if path is None:
+        raise Http404("no workbook for this import")
+    name = uploads.workbook_download_name(run)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

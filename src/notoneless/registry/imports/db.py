@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,9 +34,51 @@ class Counts:
         return self
 
 
+_local = threading.local()
+
+
+class _Writer:
+    """SQLite inserts on one background thread, in the order submitted, while the import thread goes on
+    preparing the next table (SQLite releases the GIL while it writes). Every other use of the connection
+    first waits for the queue to drain (``flush``), so the connection is never used by two threads at once.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._pending: list[Future[None]] = []
+
+    def submit(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        raw = connection.connection
+        assert raw is not None
+        self._pending.append(self._pool.submit(raw.executemany, sql, rows))
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def close(self, *, quietly: bool) -> None:
+        try:
+            if quietly:
+                wait(self._pending)
+            else:
+                self.flush()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def flush() -> None:
+    """Wait for queued inserts; call before anything else touches the database."""
+    writer = getattr(_local, "writer", None)
+    if writer is not None:
+        writer.flush()
+
+
 @contextmanager
 def bulk_session() -> Iterator[None]:
-    """A large page cache for the import's connection (SQLite's default of 2 MB thrashes on index pages)."""
+    """For one import, inside its transaction: on SQLite a large page cache (the 2 MB default thrashes on
+    index pages) and the background writer; on leaving, every queued insert has been done (or, when the
+    import failed, waited for before the transaction rolls back)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -42,9 +86,16 @@ def bulk_session() -> Iterator[None]:
         cursor.execute("PRAGMA cache_size")
         previous = cursor.fetchone()[0]
         cursor.execute("PRAGMA cache_size = -262144")
+    _local.writer = writer = _Writer()
+    failed = False
     try:
         yield
+    except BaseException:
+        failed = True
+        raise
     finally:
+        _local.writer = None
+        writer.close(quietly=failed)
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
@@ -60,6 +111,7 @@ def quote(name: str) -> str:
 def read_frame(
     sql: str, params: Sequence[Any] = (), schema: dict[str, Any] | None = None
 ) -> pl.DataFrame:
+    flush()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
@@ -91,6 +143,7 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     """Ids for rows about to be inserted, so dependants can point at them before the insert."""
     if count == 0:
         return []
+    flush()
     name = table(model)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -132,6 +185,7 @@ def copy_into(cursor: Any, target: str, frame: pl.DataFrame) -> None:
 
 def raw_executemany(sql: str, frame: pl.DataFrame) -> None:
     """SQLite: the driver's own executemany on plain tuples, skipping Django's per-call conversions."""
+    flush()
     raw = connection.connection
     assert raw is not None
     for chunk in sqlite_values(frame).iter_slices(BATCH):
@@ -141,7 +195,12 @@ def raw_executemany(sql: str, frame: pl.DataFrame) -> None:
 def raw_insert(name: str, frame: pl.DataFrame) -> None:
     cols = ", ".join(quote(c) for c in frame.columns)
     marks = ", ".join(["?"] * frame.width)
-    raw_executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", frame)
+    sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"
+    writer = getattr(_local, "writer", None)
+    if writer is None:
+        raw_executemany(sql, frame)
+    else:
+        writer.submit(sql, sqlite_values(frame).rows())
 
 
 def insert(model: type[Model], frame: pl.DataFrame) -> int:
@@ -161,6 +220,7 @@ def update(model: type[Model], frame: pl.DataFrame, key: str = "id") -> int:
     """Set every other column of ``frame`` on the rows whose ``key`` matches."""
     if frame.height == 0:
         return 0
+    flush()
     name = quote(table(model))
     others = [c for c in frame.columns if c != key]
     connection.ensure_connection()
@@ -241,12 +301,14 @@ def upsert(
     *,
     keys: Sequence[str],
     encrypted: Sequence[str] = (),
+    new_only: bool = False,
 ) -> tuple[Counts, pl.DataFrame]:
     """Insert rows whose ``keys`` are new, update rows that differ, leave equal rows alone.
 
     ``frame`` holds the key columns, the value columns named as the table's columns, and for each field
     in ``encrypted`` a ``<f>_plain`` column (compared through its ``<f>_hash``, encrypted only if written).
     Returns the counts and a frame of the keys with their row ids and whether the row was written.
+    ``new_only`` says the caller knows no row exists yet (ids just reserved): nothing is read to compare.
     """
     if frame.height == 0:
         empty = pl.DataFrame(
@@ -255,9 +317,11 @@ def upsert(
         return Counts(), empty
     plain_cols = [f"{f}_plain" for f in encrypted]
     compare = [c for c in frame.columns if c not in plain_cols and c not in keys and c != "id"]
-    have = existing(
-        model, list(dict.fromkeys(["id", *keys, *compare])), where=(keys[0], frame[keys[0]])
-    )
+    columns = list(dict.fromkeys(["id", *keys, *compare]))
+    if new_only:
+        have = pl.DataFrame(schema={c: frame.schema.get(c, pl.Int64) for c in columns})
+    else:
+        have = existing(model, columns, where=(keys[0], frame[keys[0]]))
     have = _align(have, frame, [*keys, *compare])
     preassigned = "id" in keys
     if preassigned:

@@ -209,7 +209,7 @@ def _run(
     ctx, log = plan.ctx, plan.ctx.log
     seen = KeyTracker(getattr(plan.handler, "NATURAL_KEY", ()), ctx)
     try:
-        with db.bulk_session(), transaction.atomic():
+        with transaction.atomic(), db.bulk_session():
             for frame in _batches(plan):
                 if frame.height == 0:
                     continue
@@ -229,6 +229,7 @@ def _run(
                     frame = frame.filter(~pl.col("_row").is_in(list(log.bad_rows())))
                 if frame.height:
                     result.counts += plan.handler.write(frame, ctx)
+                    db.flush()
                     say(
                         f"written {result.counts.created + result.counts.updated + result.counts.unchanged:,} rows"
                     )

@@ -7,9 +7,11 @@ number (any number the student ever had), then by its previous number (原学籍
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
+from django.db.models import Model
 
 from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db, places
@@ -301,31 +303,42 @@ def _write_people(frame: pl.DataFrame, ctx: ImportContext) -> set[int]:
     people = _person_columns(frame).with_columns(
         pl.lit("").alias("relation_to_head"), pl.lit(False).alias("disabled")
     )
-    people_new = people.filter(frame["_new"])
     # A column the file does not have leaves what the person has alone (another register may have set it),
     # and so do the facts other registers own: disability, household relation.
     absent = [
         column for column, source in OPTIONAL_PERSON_FIELDS.items() if source not in ctx.titles
     ]
-    people_old = people.filter(~frame["_new"]).drop("relation_to_head", "disabled", *absent)
+    tagged = frame.select("_row", "_new")
+    touched = _upsert_rows(
+        Person,
+        pl.concat([tagged, people], how="horizontal"),
+        ["id"],
+        ["id_number"],
+        drop_for_old=["relation_to_head", "disabled", *absent],
+    )
+    students = pl.concat([tagged, _student_columns(frame)], how="horizontal")
+    return touched | _upsert_rows(Student, students, ["id"], ["student_number"])
+
+
+def _upsert_rows(
+    model: type[Model],
+    rows: pl.DataFrame,
+    keys: list[str],
+    encrypted: list[str],
+    drop_for_old: Sequence[str] = (),
+) -> set[int]:
+    """Upsert rows tagged ``_row`` and ``_new``: rows of new students are inserted without looking for
+    them first; the others are compared and updated when changed (leaving ``drop_for_old`` alone).
+    Returns the ``_row`` numbers written."""
     touched: set[int] = set()
-    for part in (people_new, people_old):
-        _, written = db.upsert(Person, part, keys=["id"], encrypted=["id_number"])
-        written = written.filter("written")
-        touched |= set(
-            frame.join(written.rename({"id": "person_id"}), on="person_id", how="semi")[
-                "_row"
-            ].to_list()
-        )
-    _, written = db.upsert(
-        Student, _student_columns(frame), keys=["id"], encrypted=["student_number"]
-    )
-    written = written.filter("written")
-    touched |= set(
-        frame.join(written.rename({"id": "student_id"}), on="student_id", how="semi")[
-            "_row"
-        ].to_list()
-    )
+    new = rows.filter(pl.col("_new"))
+    if new.height:
+        db.upsert(model, new.drop("_row", "_new"), keys=keys, encrypted=encrypted, new_only=True)
+        touched |= set(new["_row"].to_list())
+    old = rows.filter(~pl.col("_new")).drop(list(drop_for_old))
+    if old.height:
+        _, written = db.upsert(model, old.drop("_row", "_new"), keys=keys, encrypted=encrypted)
+        touched |= set(old.join(written.filter("written"), on=keys, how="semi")["_row"].to_list())
     return touched
 
 
@@ -364,6 +377,7 @@ def _keep_replaced_numbers(frame: pl.DataFrame, ctx: ImportContext) -> None:
 def _write_enrollments(frame: pl.DataFrame, term: Term) -> set[int]:
     rows = frame.select(
         "_row",
+        "_new",
         "student_id",
         pl.lit(term.pk, dtype=pl.Int64).alias("term_id"),
         pl.col("school_id").cast(pl.Int64),
@@ -375,13 +389,7 @@ def _write_enrollments(frame: pl.DataFrame, term: Term) -> set[int]:
         pl.col("major").fill_null(""),
         pl.col("major_category").fill_null(""),
     )
-    _, written = db.upsert(
-        Enrollment, rows.drop("_row"), keys=["student_id", "term_id", "school_id"]
-    )
-    written = written.filter("written")
-    return set(
-        rows.join(written, on=["student_id", "term_id", "school_id"], how="semi")["_row"].to_list()
-    )
+    return _upsert_rows(Enrollment, rows, ["student_id", "term_id", "school_id"], [])
 
 
 def _write_guardians(frame: pl.DataFrame) -> set[int]:
@@ -391,6 +399,7 @@ def _write_guardians(frame: pl.DataFrame) -> set[int]:
     norm = normalise_names(with_guardian["guardian_name"].to_list())
     rows = with_guardian.select(
         "_row",
+        "_new",
         "person_id",
         pl.col("guardian_name").alias("name"),
         pl.Series("name_norm", norm, dtype=pl.String),
@@ -402,11 +411,6 @@ def _write_guardians(frame: pl.DataFrame) -> set[int]:
         db.hash_column(with_guardian["guardian_phone"]).alias("phone_hash"),
         mask("guardian_phone", "phone").alias("phone_masked"),
     )
-    _, written = db.upsert(
-        Guardian,
-        rows.drop("_row"),
-        keys=["person_id", "name_norm"],
-        encrypted=["id_number", "phone"],
-    )
-    written = written.filter("written")
-    return set(rows.join(written, on=["person_id", "name_norm"], how="semi")["_row"].to_list())
+    # A child's guardians are unique by name: a roster naming the same guardian twice keeps the last row.
+    rows = rows.unique(["person_id", "name_norm"], keep="last", maintain_order=True)
+    return _upsert_rows(Guardian, rows, ["person_id", "name_norm"], ["id_number", "phone"])
