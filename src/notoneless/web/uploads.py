@@ -3,9 +3,10 @@ needs around it: who may import, a cap on what the server keeps of an upload, a 
 for the file and its error workbook, and the issues in the reader's language.
 
 On disk, under ``MEDIA_ROOT/imports/``: an upload is first saved as ``<random>/<sanitised name>``;
-once the import has recorded its ``ImportRun``, the folder becomes ``run-<id>/``, and the error
-workbook, when there are issues, is ``run-<id>/issues.xlsx``. The client's file name is only ever
-shown and recorded, never used as a path.
+once the import has recorded its ``ImportRun``, the folder becomes ``run-<id>/``, the error workbook
+(masked values only), when there are issues, is ``run-<id>/issues.xlsx``, and the uploaded file itself is
+deleted: it holds full ID and card numbers in the clear, and the run keeps its name and SHA-256. The
+client's file name is only ever shown and recorded, never used as a path.
 """
 
 from __future__ import annotations
@@ -225,6 +226,9 @@ def import_upload(
         path = _file_as_run(path, result.import_run_id)
     if result.log is not None and (result.errors or result.warnings):
         write_error_workbook(result.log, path.parent / WORKBOOK)
+    path.unlink(missing_ok=True)
+    if not any(path.parent.iterdir()):
+        path.parent.rmdir()
     return result
 
 
