@@ -95,6 +95,7 @@ def bulk_session() -> Iterator[None]:
         raise
     finally:
         _local.writer = None
+        _local.next_ids = None
         writer.close(quietly=failed)
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
@@ -143,19 +144,45 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     """Ids for rows about to be inserted, so dependants can point at them before the insert."""
     if count == 0:
         return []
-    flush()
     name = table(model)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [name, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        # SQLite: the import runs in a BEGIN IMMEDIATE transaction, which holds the write lock.
+    # SQLite: the import runs in a BEGIN IMMEDIATE transaction, which holds the write lock, so the
+    # next free id is known once read; it is kept for the session (see ``prime_ids``).
+    next_ids: dict[str, int] = getattr(_local, "next_ids", None) or {}
+    if name not in next_ids:
+        prime_ids(model)
+        next_ids = getattr(_local, "next_ids", None) or {name: _next_free_id(name)}
+    start = next_ids[name]
+    next_ids[name] = start + count
+    return list(range(start, start + count))
+
+
+def prime_ids(*models: type[Model]) -> None:
+    """Read the next free id of these tables now, while nothing is queued, so that reserving ids later
+    in the import does not have to wait for the background writer (SQLite)."""
+    writer = getattr(_local, "writer", None)
+    if connection.vendor != "sqlite" or writer is None:
+        return
+    next_ids = getattr(_local, "next_ids", None)
+    if next_ids is None:
+        _local.next_ids = next_ids = {}
+    for model in models:
+        name = table(model)
+        if name not in next_ids:
+            next_ids[name] = _next_free_id(name)
+
+
+def _next_free_id(name: str) -> int:
+    flush()
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(name)}")
-        start = cursor.fetchone()[0] + 1
-        return list(range(start, start + count))
+        return int(cursor.fetchone()[0]) + 1
 
 
 def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:

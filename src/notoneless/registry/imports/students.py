@@ -187,6 +187,7 @@ def _resolve_household(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
     assert ctx.term_code is not None
     ctx.term = ensure_term(ctx.term_code)
+    db.prime_ids(Person, Student, StudentNumber, Enrollment, Guardian)
     frame = _assign_ids(_resolve_people(_with_hashes(frame)))
     _keep_replaced_numbers(frame, ctx)
     people = _write_people(frame, ctx)
