@@ -177,3 +177,16 @@ def test_a_streamed_gb18030_csv_is_transcoded(county, write_file, small_batches)
     result = import_file("students", path, term="2020-autumn")
     assert result.outcome == "imported", result.as_dict()
     assert sorted(Person.objects.values_list("name", flat=True)) == ["张伟", "李娜", "王芳"]
+
+
+def test_progress_is_reported_by_stage_and_rows(county, write_file, small_batches):
+    calls: list[tuple[str, int, int | None]] = []
+    path = write_file("students.csv", "\n".join([STUDENT_HEADER, *student_rows()]) + "\n")
+    import_file("students", path, term="2020-autumn", progress=lambda *call: calls.append(call))
+    assert calls[0] == ("reading", 0, None)
+    assert [c for c in calls if c[0] == "checking"][-1] == (
+        "checking",
+        3,
+        None,
+    )  # streamed: no total
+    assert calls[-1] == ("writing", 3, None)

@@ -52,6 +52,7 @@ class TableSource:
 
     head: RawTable
     rest: Iterator[pl.DataFrame]
+    streamed: bool = False
 
 
 def open_table(path: Path, display_name: str | None = None) -> TableSource:
@@ -87,7 +88,9 @@ def _stream_csv(path: Path, name: str, batch_rows: int) -> TableSource:
         if utf8 != path:
             utf8.unlink(missing_ok=True)
 
-    return TableSource(RawTable(_blank_to_null(_renamed(first)), name, "csv"), rest())
+    return TableSource(
+        RawTable(_blank_to_null(_renamed(first)), name, "csv"), rest(), streamed=True
+    )
 
 
 def _renamed(frame: pl.DataFrame) -> pl.DataFrame:

@@ -32,6 +32,8 @@ from notoneless.registry.imports.spec import HeaderMatch, Layout, kinds, layouts
 from notoneless.registry.models import ImportRun
 
 logger = logging.getLogger(__name__)
+# progress(stage, rows done, rows in all or None when not known yet, as for a streamed file)
+Progress = Callable[[str, int, int | None], None]
 HANDLERS: dict[str, Any] = {
     "divisions": divisions,
     "schools": schools,
@@ -108,16 +110,16 @@ def import_file(
     layout: str | None = None,
     display_name: str | None = None,
     client: str = "cli",
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     if kind not in HANDLERS:
         raise ValueError(f"unknown import kind {kind!r}; kinds: {', '.join(KINDS)}")
-    say = progress or (lambda _msg: None)
+    say: Progress = progress or (lambda _stage, _done, _total: None)
     name = display_name or path.name
     log = IssueLog(name)
     result = ImportResult(kind, name, ImportRun.Outcome.REFUSED, log=log)
     started = timezone.now()
-    say("reading")
+    say("reading", 0, None)
     try:
         plan = _plan(kind, path, name, log, layout, started, acting_user, term)
         if plan is not None:
@@ -201,12 +203,11 @@ def _batches(plan: Plan) -> Iterator[pl.DataFrame]:
         next_row += raw.height
 
 
-def _run(
-    plan: Plan, result: ImportResult, say: Callable[[str], None], *, dry_run: bool, partial: bool
-) -> None:
+def _run(plan: Plan, result: ImportResult, say: Progress, *, dry_run: bool, partial: bool) -> None:
     """Check every batch; write each while the file is clean (or ``partial``), all in one transaction,
     which is rolled back if the file turns out to have errors, or for a dry run."""
     ctx, log = plan.ctx, plan.ctx.log
+    total = None if plan.source.streamed else plan.source.head.frame.height - plan.match.header_row
     seen = KeyTracker(getattr(plan.handler, "NATURAL_KEY", ()), ctx)
     try:
         with transaction.atomic(), db.bulk_session():
@@ -222,7 +223,7 @@ def _run(
                     )
                 frame = seen.check(plan.handler.prepare(frame, ctx))
                 result.rows += frame.height
-                say(f"checked {result.rows:,} rows")
+                say("checking", result.rows, total)
                 if log.errors and not partial:
                     continue
                 if partial:
@@ -230,9 +231,7 @@ def _run(
                 if frame.height:
                     result.counts += plan.handler.write(frame, ctx)
                     db.flush()
-                    say(
-                        f"written {result.counts.created + result.counts.updated + result.counts.unchanged:,} rows"
-                    )
+                    say("writing", result.rows, total)
             result.notes = ctx.notes
             if result.rows == 0:
                 log.add_file_issue("文件中没有数据行", "the file has a header but no data rows")

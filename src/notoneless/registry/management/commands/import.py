@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -36,15 +38,22 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"{path}: no such file / 文件不存在")
-        result = import_file(
+        with self._progress_bar(options) as progress:
+            result = self._import(options, path, progress)
+        self._finish(result, options)
+
+    def _import(self, options: dict[str, Any], path: Path, progress: Any) -> ImportResult:
+        return import_file(
             options["kind"],
             path,
             term=options["term"],
             dry_run=options["dry_run"],
             partial=options["partial"],
             layout=options["layout"],
-            progress=self._progress(options),
+            progress=progress,
         )
+
+    def _finish(self, result: ImportResult, options: dict[str, Any]) -> None:
         if options["errors"] and result.log and (result.errors or result.warnings):
             write_error_workbook(result.log, options["errors"])
         if options["json"]:
@@ -56,13 +65,35 @@ class Command(BaseCommand):
         if not result.ok or (result.errors and not options["partial"]):
             raise SystemExit(1)
 
-    def _progress(self, options: dict[str, Any]) -> Any:
+    @contextmanager
+    def _progress_bar(self, options: dict[str, Any]) -> Iterator[Any]:
+        """A progress bar on a terminal (rows checked and written); nothing when piped or with --json."""
         if options["json"] or not sys.stderr.isatty():
-            return None
+            yield None
+            return
         from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
-        console = Console(stderr=True)
-        return lambda step: console.print(f"[dim]… {step}[/dim]")
+        labels = {"reading": "读取 reading", "checking": "检查 checking", "writing": "写入 writing"}
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(labels["reading"], total=None)
+
+            def update(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, description=labels.get(stage, stage), completed=done, total=total)
+
+            yield update
 
     def _report(self, result: ImportResult, options: dict[str, Any]) -> None:
         from rich.console import Console
