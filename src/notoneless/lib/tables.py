@@ -83,10 +83,12 @@ def _stream_csv(path: Path, name: str, batch_rows: int) -> TableSource:
         raise TableError(name, "文件是空的", "the file is empty")
 
     def rest() -> Iterator[pl.DataFrame]:
-        for batch in batches:
-            yield _strip_cells(_renamed(batch))
-        if utf8 != path:
-            utf8.unlink(missing_ok=True)
+        try:
+            for batch in batches:
+                yield _strip_cells(_renamed(batch))
+        finally:  # also when the import stops early: the generator is closed
+            if utf8 != path:
+                utf8.unlink(missing_ok=True)
 
     return TableSource(
         RawTable(_blank_to_null(_renamed(first)), name, "csv"), rest(), streamed=True
