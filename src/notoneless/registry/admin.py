@@ -151,59 +151,56 @@ class TeacherAdmin(RegisterAdmin):
     search_fields = ["name", "name_norm"]
 
 
-REGISTER_RECORD_LIST = [
-    "name",
-    "id_number_masked",
-    "village",
-    "person",
-    "link_method",
-    "import_run",
-]
+class RegisterRecordAdmin(RegisterAdmin):
+    """A row of an external register as it came, and the person it is linked to."""
+
+    list_display = ["name", "id_number_masked", "village", "person", "link_method"]
+    list_filter = ["link_method", "id_status"]
+    list_select_related = ["village", "person"]
+    search_fields = ["name", "name_norm"]
 
 
 @admin.register(models.PovertyMember)
-class PovertyMemberAdmin(RegisterAdmin):
-    list_display = [*REGISTER_RECORD_LIST, "household"]
-    list_filter = ["link_method", "id_status"]
-    list_select_related = ["village", "person", "import_run", "household"]
-    search_fields = ["name", "name_norm"]
+class PovertyMemberAdmin(RegisterRecordAdmin):
+    list_display = [*RegisterRecordAdmin.list_display, "household"]
+    list_select_related = [*RegisterRecordAdmin.list_select_related, "household"]
 
 
 @admin.register(models.AssistanceRecord)
-class AssistanceRecordAdmin(RegisterAdmin):
-    list_display = [*REGISTER_RECORD_LIST, "category"]
-    list_filter = ["category", "link_method", "id_status"]
-    list_select_related = ["village", "person", "import_run"]
-    search_fields = ["name", "name_norm"]
+class AssistanceRecordAdmin(RegisterRecordAdmin):
+    list_display = [*RegisterRecordAdmin.list_display, "category"]
+    list_filter = ["category", *RegisterRecordAdmin.list_filter]
 
 
 @admin.register(models.DisabilityRecord)
-class DisabilityRecordAdmin(RegisterAdmin):
+class DisabilityRecordAdmin(RegisterRecordAdmin):
     list_display = [
-        *REGISTER_RECORD_LIST,
+        *RegisterRecordAdmin.list_display,
         "certificate_masked",
         "disability_type",
         "disability_grade",
     ]
     list_filter = ["disability_type", "disability_grade", "link_method"]
-    list_select_related = ["village", "person", "import_run"]
-    search_fields = ["name", "name_norm"]
 
 
 @admin.register(models.HukouRecord)
-class HukouRecordAdmin(RegisterAdmin):
-    list_display = [*REGISTER_RECORD_LIST, "hukou_type"]
-    list_filter = ["hukou_type", "link_method", "id_status"]
-    list_select_related = ["village", "person", "import_run"]
-    search_fields = ["name", "name_norm"]
+class HukouRecordAdmin(RegisterRecordAdmin):
+    list_display = [*RegisterRecordAdmin.list_display, "hukou_type"]
+    list_filter = ["hukou_type", *RegisterRecordAdmin.list_filter]
 
 
 @admin.register(models.StudyElsewhereRecord)
-class StudyElsewhereRecordAdmin(RegisterAdmin):
-    list_display = [*REGISTER_RECORD_LIST, "school_name", "place", "term"]
+class StudyElsewhereRecordAdmin(RegisterRecordAdmin):
+    list_display = [*RegisterRecordAdmin.list_display, "school_name", "place", "term"]
     list_filter = ["link_method", "term"]
-    list_select_related = ["village", "person", "import_run", "term"]
-    search_fields = ["name", "name_norm", "school_name"]
+    list_select_related = [*RegisterRecordAdmin.list_select_related, "term"]
+    search_fields = [*RegisterRecordAdmin.search_fields, "school_name"]
+
+
+@admin.register(models.HardshipListRecord)
+class HardshipListRecordAdmin(RegisterRecordAdmin):
+    list_display = [*RegisterRecordAdmin.list_display, "category", "school_name", "source"]
+    list_filter = ["category", *RegisterRecordAdmin.list_filter]
 
 
 @admin.register(models.ImportRun)

@@ -125,7 +125,6 @@ class HouseholdStatus(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="history")
     recorded_at = models.DateTimeField()
-    import_run = models.ForeignKey("registry.ImportRun", null=True, on_delete=models.SET_NULL)
     poverty_status = models.CharField(max_length=12, choices=choices.PovertyStatus.choices)
     registered_year = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -315,7 +314,6 @@ class RegisterRecord(NamedIdentity):
     link_method = models.CharField(
         max_length=14, choices=LinkMethod.choices, blank=True, default=""
     )
-    import_run = models.ForeignKey("registry.ImportRun", null=True, on_delete=models.SET_NULL)
     source_row = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -125,28 +125,29 @@ def _enrolled_in_scope(user: User, term: Term | None) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(term=term, school__in=schools)
 
 
-def _student_scope(user: User, term: Term | None) -> Q:
-    """The students the user may see, as a condition on ``Student``."""
+def _people_scope(user: User, term: Term | None, *, via: str) -> Q:
+    """The persons the user may see, as a condition on ``Person`` (``via=""``) or on a model that points
+    to one (``via="person__"`` on ``Student``): enrolled in the user's schools this term, and for a
+    township officer also every child whose household or hukou village is in the township."""
     kind = _scope_kind(user)
     if kind in ("county", "none"):
         return Q() if kind == "county" else _NOTHING
-    scope = Q(pk__in=_enrolled_in_scope(user, term).values("student_id"))
+    enrolled = _enrolled_in_scope(user, term).values("student__person_id")
+    scope = Q(**{f"{via}pk__in": enrolled})
     if kind == "township":
-        scope |= Q(person__household__village__parent_id=user.township_id)
-        scope |= Q(person__hukou_village__parent_id=user.township_id)
+        scope |= Q(**{f"{via}household__village__parent_id": user.township_id})
+        scope |= Q(**{f"{via}hukou_village__parent_id": user.township_id})
     return scope
+
+
+def _student_scope(user: User, term: Term | None) -> Q:
+    """The students the user may see, as a condition on ``Student``."""
+    return _people_scope(user, term, via="person__")
 
 
 def _person_scope(user: User, term: Term | None) -> Q:
     """The persons the user may see, as a condition on ``Person``."""
-    kind = _scope_kind(user)
-    if kind in ("county", "none"):
-        return Q() if kind == "county" else _NOTHING
-    scope = Q(pk__in=_enrolled_in_scope(user, term).values("student__person_id"))
-    if kind == "township":
-        scope |= Q(household__village__parent_id=user.township_id)
-        scope |= Q(hukou_village__parent_id=user.township_id)
-    return scope
+    return _people_scope(user, term, via="")
 
 
 # --- schools -------------------------------------------------------------------------------------

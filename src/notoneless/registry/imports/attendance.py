@@ -58,7 +58,11 @@ def _attach_school(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         pl.col("id").cast(pl.Int64).alias("_given"), pl.col("code").alias("school_code")
     )
     latest = (
-        db.existing(Enrollment, ["student_id", "school_id", "term_id"])
+        db.existing(
+            Enrollment,
+            ["student_id", "school_id", "term_id"],
+            where=("student_id", frame["student_id"]),
+        )
         .sort("term_id")
         .group_by("student_id")
         .agg(pl.col("school_id").last().cast(pl.Int64).alias("_enrolled"))

@@ -207,9 +207,9 @@ def _parse_ids(
     check character is an error; in the external registers it is a warning and the value is kept as given,
     marked invalid, because those typos are what matching exists to repair."""
     ids = parse.upgrade_15_digit_ids(parse.normalise_ids(frame[f.name]))
-    facts = parse.id_facts(ids)
+    facts = id_columns(ids, f.name)
     present = ids.is_not_null()
-    bad = present & ~(facts["check_ok"] & facts["id_birth"].is_not_null())
+    bad = facts[f"{f.name}_status"] == "invalid"
     shown = mask(f.name, "id_number")
     severity = "error" if strict else WARNING
     log.add(
@@ -222,22 +222,32 @@ def _parse_ids(
         + ("" if strict else "; kept as given for matching"),
         severity=severity,
     )
-    checked = frame.with_columns(ids.alias("_id"), facts["id_birth"].alias("_birth"))
+    checked = frame.with_columns(ids.alias("_id"), facts[f"{f.name}_birth"].alias("_birth"))
     _warn_regions(checked, present & ~bad, title, log)
-    status = pl.select(
-        pl.when(~present)
+    return frame.with_columns(ids.alias(f.name), *facts)
+
+
+def id_columns(ids: pl.Series, name: str) -> pl.DataFrame:
+    """For normalised IDs: ``<name>_status`` (ok, invalid or missing), and ``<name>_birth`` and
+    ``<name>_sex`` as a valid ID gives them. Invalid: wrong shape or check character, or no such date."""
+    facts = parse.id_facts(ids)
+    present = ids.is_not_null()
+    bad = present & ~(facts["check_ok"] & facts["id_birth"].is_not_null())
+    return pl.DataFrame(
+        {"present": present, "bad": bad, "birth": facts["id_birth"], "sex": facts["id_sex"]}
+    ).select(
+        pl.when(~pl.col("present"))
         .then(pl.lit("missing"))
-        .when(bad)
+        .when(pl.col("bad"))
         .then(pl.lit("invalid"))
         .otherwise(pl.lit("ok"))
-    ).to_series()
-    frame = frame.with_columns(
-        ids.alias(f.name),
-        status.alias(f"{f.name}_status"),
-        pl.when(bad).then(None).otherwise(facts["id_birth"]).alias(f"{f.name}_birth"),
-        pl.when(bad | ~present).then(None).otherwise(facts["id_sex"]).alias(f"{f.name}_sex"),
+        .alias(f"{name}_status"),
+        pl.when(pl.col("bad")).then(None).otherwise(pl.col("birth")).alias(f"{name}_birth"),
+        pl.when(pl.col("bad") | ~pl.col("present"))
+        .then(None)
+        .otherwise(pl.col("sex"))
+        .alias(f"{name}_sex"),
     )
-    return frame
 
 
 def _warn_regions(frame: pl.DataFrame, valid: pl.Series, title: str, log: IssueLog) -> None:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from notoneless.registry.imports.issues import IssueLog
-from notoneless.registry.models import ImportRun, Term
+from notoneless.registry.models import Term
 
 
 @dataclass
@@ -17,8 +17,6 @@ class ImportContext:
     acting_user: Any = None
     term_code: str | None = None
     term: Term | None = None
-    import_run: ImportRun | None = None
-    notes: list[str] = field(default_factory=list)
 
     def title(self, field_name: str) -> str:
         return self.titles.get(field_name, field_name)

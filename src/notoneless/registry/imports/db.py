@@ -109,15 +109,13 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def read_frame(
-    sql: str, params: Sequence[Any] = (), schema: dict[str, Any] | None = None
-) -> pl.DataFrame:
+def read_frame(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
     flush()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=schema or names, orient="row")
+    return pl.DataFrame(rows, schema=names, orient="row")
 
 
 def existing(

@@ -10,7 +10,7 @@ import polars as pl
 
 from notoneless.lib.names import names_pinyin, normalise_names
 from notoneless.registry.imports import db, places
-from notoneless.registry.imports.columns import check_id_agrees
+from notoneless.registry.imports.columns import check_id_agrees, id_columns
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.masks import mask
 from notoneless.registry.models import (
@@ -225,9 +225,7 @@ def _record_status_changes(heads: pl.DataFrame, ids: pl.DataFrame, ctx: ImportCo
     changed = changed.with_columns(
         pl.Series("id", db.reserve_ids(HouseholdStatus, changed.height), dtype=pl.Int64)
     )
-    db.insert(
-        HouseholdStatus, changed.with_columns(pl.lit(None, dtype=pl.Int64).alias("import_run_id"))
-    )
+    db.insert(HouseholdStatus, changed)
 
 
 households = SimpleNamespace(STRICT_IDS=False, prepare=_households_prepare, write=_households_write)
@@ -304,24 +302,8 @@ def _disability_prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame
         pl.col("certificate").str.slice(0, 18)
     )
     frame = frame.with_columns(pl.coalesce(pl.col("id_number"), from_cert).alias("id_number"))
-    if "id_number_status" in frame.columns:
-        from notoneless.lib import parse
-
-        facts = parse.id_facts(frame["id_number"])
-        frame = frame.with_columns(
-            pl.when(pl.col("id_number").is_null())
-            .then(pl.lit("missing"))
-            .when(facts["check_ok"])
-            .then(pl.lit("ok"))
-            .otherwise(pl.lit("invalid"))
-            .alias("id_number_status"),
-            pl.coalesce(
-                "id_number_birth", pl.when(facts["check_ok"]).then(facts["id_birth"])
-            ).alias("id_number_birth"),
-            pl.coalesce("id_number_sex", pl.when(facts["check_ok"]).then(facts["id_sex"])).alias(
-                "id_number_sex"
-            ),
-        )
+    # The ID column was parsed before the certificate filled its blanks: derive its facts again.
+    frame = frame.with_columns(id_columns(frame["id_number"], "id_number"))
     frame = _identity(frame, ctx)
     frame = _record_key(frame, "disability", pl.col("certificate"))
     return _dedupe(frame, ctx, "同一残疾证", "same certificate")

@@ -34,6 +34,7 @@ from notoneless.registry.models import ImportRun
 logger = logging.getLogger(__name__)
 # progress(stage, rows done, rows in all or None when not known yet, as for a streamed file)
 Progress = Callable[[str, int, int | None], None]
+# In dependency order: a kind refers only to kinds listed before it.
 HANDLERS: dict[str, Any] = {
     "divisions": divisions,
     "schools": schools,
@@ -64,7 +65,6 @@ class ImportResult:
     counts: db.Counts = field(default_factory=db.Counts)
     log: IssueLog | None = None
     import_run_id: int | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -76,11 +76,9 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in (
-            ImportRun.Outcome.IMPORTED,
-            ImportRun.Outcome.PARTIAL,
-            ImportRun.Outcome.DRY_RUN,
-        ) and (self.outcome != ImportRun.Outcome.DRY_RUN or self.errors == 0)
+        if self.outcome == ImportRun.Outcome.DRY_RUN:
+            return self.errors == 0
+        return self.outcome in (ImportRun.Outcome.IMPORTED, ImportRun.Outcome.PARTIAL)
 
     def as_dict(self) -> dict[str, Any]:
         issues = self.log.frame() if self.log else pl.DataFrame()
@@ -94,7 +92,6 @@ class ImportResult:
             "unchanged": self.counts.unchanged,
             "errors": self.errors,
             "warnings": self.warnings,
-            "notes": self.notes,
             "issues": issues.head(1000).to_dicts(),
         }
 
@@ -232,7 +229,6 @@ def _run(plan: Plan, result: ImportResult, say: Progress, *, dry_run: bool, part
                     result.counts += plan.handler.write(frame, ctx)
                     db.flush()
                     say("writing", result.rows, total)
-            result.notes = ctx.notes
             if result.rows == 0:
                 log.add_file_issue("文件中没有数据行", "the file has a header but no data rows")
             if dry_run or (log.errors and not partial) or result.rows == 0:

@@ -31,25 +31,14 @@ from django.db.models import Exists, OuterRef
 from notoneless.accounts.models import Role, User
 from notoneless.audit import actions as audit
 from notoneless.audit.models import AuditEntry
+from notoneless.registry.imports import KINDS as IMPORT_KINDS
 from notoneless.registry.models import Enrollment, ImportRun, School
 
 SCALES = ("tiny", "small", "yuyang")
 TERM = "2020-autumn"
 ATTENDANCE_FILE = "attendance-2020-11.csv"
-# Dependency order: a kind refers only to kinds imported before it.
-KINDS = (
-    "divisions",
-    "schools",
-    "teachers",
-    "students",
-    "households",
-    "assistance",
-    "disability",
-    "hukou",
-    "enrolled-elsewhere",
-    "bank-accounts",
-    "attendance",
-)
+# The import's own dependency order, less what the generator does not write (national lists).
+KINDS = tuple(kind for kind in IMPORT_KINDS if kind != "hardship-list")
 EXTRA_ARGS = {"students": ("--term", TERM)}
 LOAD_STARTED, LOADED = "demo.load_started", "demo.loaded"
 PASSWORD_FILE = "demo-password.txt"
