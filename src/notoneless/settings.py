@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "notoneless.audit",
     "notoneless.registry",
     "notoneless.retention",
+    "notoneless.aid",
     "notoneless.demo",
     "notoneless.web",
 ]

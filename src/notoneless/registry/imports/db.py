@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,13 +109,19 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def read_frame(sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
+def read_frame(
+    sql: str, params: Sequence[Any] = (), schema: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Rows of a query as a frame; with ``schema`` (name → dtype, in the query's column order) the
+    types are fixed, else inferred from all rows."""
     flush()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=names, orient="row")
+    if schema is not None:
+        return pl.DataFrame(rows, schema=dict(schema), orient="row")
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
 
 def existing(
