@@ -68,9 +68,19 @@ CHILDREN = {
     "庚初中": Child("071", "20080420", J1, "七年级", boarder=True),
     "辛高中": Child("081", "20050510", S1, "高一", boarder=True, household="H002"),
     "壬高中": Child("091", "20040612", S1, "高二", boarder=True, hardship="一般困难"),
-    "癸中职": Child("101", "20050101", V1, "一年级", hukou="城镇", major="畜牧兽医", category="农林牧渔类"),
+    "癸中职": Child(
+        "101", "20050101", V1, "一年级", hukou="城镇", major="畜牧兽医", category="农林牧渔类"
+    ),
     "子中职": Child("111", "20040202", V1, "二年级", major="舞蹈表演", category="文化艺术类"),
-    "丑中职": Child("121", "20030303", V1, "三年级", household="H003", major="汽车运用与维修", category="交通运输类"),
+    "丑中职": Child(
+        "121",
+        "20030303",
+        V1,
+        "三年级",
+        household="H003",
+        major="汽车运用与维修",
+        category="交通运输类",
+    ),
 }
 
 # fen for 2020 autumn, per child and program (half the yearly yuan, times 100)
@@ -110,18 +120,25 @@ def students_csv(term_children: dict[str, Child] | None = None) -> str:
 
 
 def households_csv() -> str:
-    heads = {"H001": ("19850417", "013", "乙幼儿"), "H002": ("19800921", "035", "辛高中"),
-             "H003": ("19760210", "057", "丑中职")}
+    heads = {
+        "H001": ("19850417", "013", "乙幼儿"),
+        "H002": ("19800921", "035", "辛高中"),
+        "H003": ("19760210", "057", "丑中职"),
+    }
     header = "户编号,户主姓名,与户主关系,姓名,身份证号,性别,出生日期,乡镇,村,贫困户状态,识别年度,脱贫年度"
     rows = []
     for number, (birth, serial, child) in heads.items():
         status, exit_year = ("已脱贫", "2019") if number == "H003" else ("未脱贫", "")
         head = f"户主{number}"
-        rows.append(f"{number},{head},户主,{head},{resident_id(birth, serial)},男,"
-                    f"{birth[:4]}-{birth[4:6]}-{birth[6:]},鱼河镇,鱼河村,{status},2016,{exit_year}")
+        rows.append(
+            f"{number},{head},户主,{head},{resident_id(birth, serial)},男,"
+            f"{birth[:4]}-{birth[4:6]}-{birth[6:]},鱼河镇,鱼河村,{status},2016,{exit_year}"
+        )
         c = CHILDREN[child]
-        rows.append(f"{number},{head},之子,{child},{c.id_number},男,"
-                    f"{c.birth[:4]}-{c.birth[4:6]}-{c.birth[6:]},鱼河镇,鱼河村,{status},2016,{exit_year}")
+        rows.append(
+            f"{number},{head},之子,{child},{c.id_number},男,"
+            f"{c.birth[:4]}-{c.birth[4:6]}-{c.birth[6:]},鱼河镇,鱼河村,{status},2016,{exit_year}"
+        )
     return "\n".join([header, *rows]) + "\n"
 
 
@@ -131,13 +148,20 @@ def assistance_csv() -> str:
         ("城市低保", "己初中"),
     ]
     header = "类别,姓名,身份证号,乡镇,村"
-    return "\n".join([header, *(f"{cat},{n},{CHILDREN[n].id_number},鱼河镇,鱼河村" for cat, n in rows)]) + "\n"
+    return (
+        "\n".join(
+            [header, *(f"{cat},{n},{CHILDREN[n].id_number},鱼河镇,鱼河村" for cat, n in rows)]
+        )
+        + "\n"
+    )
 
 
 def disability_csv() -> str:
     c = CHILDREN["庚初中"]
-    return ("残疾证号,姓名,身份证号,残疾类别,残疾等级\n"
-            f"{c.id_number}41,庚初中,{c.id_number},肢体,三级\n")
+    return (
+        "残疾证号,姓名,身份证号,残疾类别,残疾等级\n"
+        f"{c.id_number}41,庚初中,{c.id_number},肢体,三级\n"
+    )
 
 
 CARD_PREFIX = "6228480000000"
@@ -189,11 +213,15 @@ def _users() -> dict[str, User]:
         "approver": (Role.AID_OFFICER, {}),
         "exporter": (Role.AID_OFFICER, {}),
         "auditor": (Role.AUDITOR, {}),
-        **{f"officer_{code[-1]}": (Role.SCHOOL_OFFICER, {"school": School.objects.get(code=code)})
-           for code in (K1, P1, J1, S1, V1)},
+        **{
+            f"officer_{code[-1]}": (Role.SCHOOL_OFFICER, {"school": School.objects.get(code=code)})
+            for code in (K1, P1, J1, S1, V1)
+        },
     }
-    users = {name: User.objects.create_user(name, password=PASSWORD, role=role, **scope)
-             for name, (role, scope) in specs.items()}
+    users = {
+        name: User.objects.create_user(name, password=PASSWORD, role=role, **scope)
+        for name, (role, scope) in specs.items()
+    }
     return users
 
 

@@ -52,7 +52,9 @@ def test_a_register_change_is_reported_with_its_reason(aid_county):
 
     compute_term(term_code=TERM, acting_user=aid_county.user("compiler"))
     changed = dict(CHILDREN)
-    changed["丁小学"] = Child("041", "20100808", CHILDREN["丁小学"].school, "四年级", boarder=False, hardship="困难")
+    changed["丁小学"] = Child(
+        "041", "20100808", CHILDREN["丁小学"].school, "四年级", boarder=False, hardship="困难"
+    )
     aid_county.import_csv("students", students_csv(changed))
 
     outcome = compute_term(term_code=TERM, acting_user=aid_county.user("compiler"))

@@ -39,9 +39,14 @@ def why(node: Node, row: Mapping[str, Any], named: Named) -> str:
     """Why a condition that holds for the row holds."""
     match node:
         case Leaf():
-            return node.describe_actual(row)
+            actual = node.describe_actual(row)
+            if node.fact == "hardship_grade" and row.get("grade_source") == "automatic":
+                actual += str(_(" (graded automatically: in a hardship group)"))
+            return actual
         case Ref(name):
-            return named.labels.get(name, name)
+            return _("{label} ({detail})").format(
+                label=named.labels.get(name, name), detail=why(named.nodes[name], row, named)
+            )
         case All(parts):
             return _("; ").join(why(p, row, named) for p in parts)
         case Any_(parts):

@@ -139,6 +139,10 @@ def _verdict(
 # --- summary --------------------------------------------------------------------------------------------
 
 
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
 @dataclass
 class ProgramTotal:
     code: str
@@ -150,7 +154,7 @@ class ProgramTotal:
 
     @property
     def yuan(self) -> Decimal:
-        return Decimal(self.fen) / 100
+        return fen_to_yuan(self.fen)
 
     @property
     def wan_yuan(self) -> Decimal:
@@ -181,9 +185,9 @@ class Summary:
         return {
             "term": self.term,
             "programs": [row(p) for p in self.programs],
-            "paid_to_families_yuan": str(Decimal(self.total("family")) / 100),
-            "paid_to_schools_yuan": str(Decimal(self.total("school")) / 100),
-            "total_yuan": str(Decimal(self.total()) / 100),
+            "paid_to_families_yuan": str(fen_to_yuan(self.total("family"))),
+            "paid_to_schools_yuan": str(fen_to_yuan(self.total("school"))),
+            "total_yuan": str(fen_to_yuan(self.total())),
             "recorded_other_agencies": [row(p) for p in self.recorded],
         }
 
@@ -388,3 +392,15 @@ def packs() -> QuerySet[PolicyPack]:
 def schools_in_term(user: Any, term_code: str) -> QuerySet[School]:
     ids = _entitlements(user, term_code).values("school_id")
     return schools_for(user).filter(pk__in=ids).order_by("code")
+
+
+def loan_ceiling_fen() -> int | None:
+    """The yearly ceiling of the loan program in the active packs (or the shipped default pack)."""
+    stored = PolicyPack.objects.filter(active=True)
+    packs = [packs_store.load(p) for p in stored] or [load_pack(pack_path(DEFAULT_PACK))]
+    for pack in packs:
+        for program in pack.programs:
+            ceiling = program.spec.amount.max_yuan_per_year
+            if program.spec.kind == "loan" and ceiling is not None:
+                return int(ceiling * 100)
+    return None

@@ -20,6 +20,7 @@ from notoneless.registry.imports import (
     bank_accounts,
     db,
     divisions,
+    loans,
     registers,
     schools,
     students,
@@ -48,6 +49,7 @@ HANDLERS: dict[str, Any] = {
     "bank-accounts": bank_accounts,
     "teachers": teachers,
     "attendance": attendance,
+    "loans": loans,
 }
 KINDS = tuple(HANDLERS)
 
