@@ -46,12 +46,16 @@ def main() -> None:
     wall, peak = command(args.term)
     print(f"`aid compute` (new process, incl. start-up): {wall:6.2f} s, peak RSS {peak:,.0f} MB")
     naive = time_naive(args.term, args.naive_rows, students)
-    print(f"baseline, per student in Python: {naive:6.2f} s for the county (extrapolated from "
-          f"{min(args.naive_rows, students):,} students, evaluation only)")
+    print(
+        f"baseline, per student in Python: {naive:6.2f} s for the county (extrapolated from "
+        f"{min(args.naive_rows, students):,} students, evaluation only)"
+    )
     print(f"ratio baseline / columnar evaluation+write: {naive / first:5.1f}x")
     orm = time_orm(args.term, min(args.naive_rows, 2_000), students)
-    print(f"baseline, ORM per student (read its records, evaluate, create each entitlement): {orm:6.1f} s "
-          f"for the county (extrapolated from {min(args.naive_rows, 2_000, students):,} students)")
+    print(
+        f"baseline, ORM per student (read its records, evaluate, create each entitlement): {orm:6.1f} s "
+        f"for the county (extrapolated from {min(args.naive_rows, 2_000, students):,} students)"
+    )
     print(f"ratio ORM baseline / columnar: {orm / first:5.1f}x")
 
 
@@ -70,7 +74,11 @@ def time_first_run(term: str) -> tuple[float, int, int]:
                 aid_term.runs.all().delete()
             start = time.perf_counter()
             outcome = compute_term(term_code=term, acting_user=None)
-            result = {"s": time.perf_counter() - start, "n": outcome.students, "rows": outcome.added}
+            result = {
+                "s": time.perf_counter() - start,
+                "n": outcome.students,
+                "rows": outcome.added,
+            }
             raise Rollback
     except Rollback:
         pass
@@ -97,8 +105,11 @@ def time_rerun(term: str) -> float:
 
 def command(term: str) -> tuple[float, float]:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "notoneless", "aid", "compute", "--term", term],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "notoneless", "aid", "compute", "--term", term],
+        check=True,
+        capture_output=True,
+    )
     wall = time.perf_counter() - start
     return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -115,7 +126,9 @@ def time_naive(term: str, rows: int, students: int) -> float:
     hits = 0
     for row in facts.iter_rows(named=True):
         for program in programs:
-            if row["stage"] in program.spec.stages and conditions.test(program.when, row, pack.named.nodes):
+            if row["stage"] in program.spec.stages and conditions.test(
+                program.when, row, pack.named.nodes
+            ):
                 hits += 1
     per_row = (time.perf_counter() - start) / max(facts.height, 1)
     return per_row * students
@@ -141,30 +154,55 @@ def time_orm(term: str, rows: int, students: int) -> float:
             aid_term = open_aid_term(t, None)
             Entitlement.objects.filter(aid_term=aid_term).delete()
             start = time.perf_counter()
-            places = Enrollment.objects.filter(term=t, status__in=["enrolled", "home_taught"]).select_related(
-                "student__person__household", "school")[:rows]
+            places = Enrollment.objects.filter(
+                term=t, status__in=["enrolled", "home_taught"]
+            ).select_related("student__person__household", "school")[:rows]
             for e in places:
                 person, household = e.student.person, e.student.person.household
-                cats = set(AssistanceRecord.objects.filter(person=person).values_list("category", flat=True))
+                cats = set(
+                    AssistanceRecord.objects.filter(person=person).values_list(
+                        "category", flat=True
+                    )
+                )
                 row = {
-                    "stage": e.stage, "grade": e.grade, "boarding": e.boarding, "major": e.major,
-                    "major_category": e.major_category, "hukou_type": person.hukou_type,
-                    "orphan": person.orphan or "orphan" in cats, "disabled": person.disabled,
+                    "stage": e.stage,
+                    "grade": e.grade,
+                    "boarding": e.boarding,
+                    "major": e.major,
+                    "major_category": e.major_category,
+                    "hukou_type": person.hukou_type,
+                    "orphan": person.orphan or "orphan" in cats,
+                    "disabled": person.disabled,
                     "in_distress": person.in_distress,
                     "poverty_status": household.poverty_status if household else "none",
                     "poverty_exit_year": household.exit_year if household else None,
-                    "dibao": "rural" if "dibao_rural" in cats else "urban" if "dibao_urban" in cats
+                    "dibao": "rural"
+                    if "dibao_rural" in cats
+                    else "urban"
+                    if "dibao_urban" in cats
                     else (household.dibao if household else "none"),
                     "tekun": "tekun" in cats or bool(household and household.tekun),
-                    "hardship_grade": e.student.hardship_grade, "tuition_fen": e.school.tuition_per_term_fen,
+                    "hardship_grade": e.student.hardship_grade,
+                    "tuition_fen": e.school.tuition_per_term_fen,
                 }
                 for program in programs:
-                    if e.stage in program.spec.stages and conditions.test(program.when, row, pack.named.nodes):
+                    if e.stage in program.spec.stages and conditions.test(
+                        program.when, row, pack.named.nodes
+                    ):
                         now = timezone.now()
                         Entitlement.objects.create(
-                            aid_term=aid_term, term=t, student=e.student, program=program.code,
-                            school=e.school, stage=e.stage, grade=e.grade, amount_fen=1,
-                            payee=program.spec.payee, created_at=now, updated_at=now)
+                            aid_term=aid_term,
+                            term=t,
+                            student=e.student,
+                            program=program.code,
+                            school=e.school,
+                            stage=e.stage,
+                            grade=e.grade,
+                            amount_fen=1,
+                            payee=program.spec.payee,
+                            created_at=now,
+                            updated_at=now,
+                        )
             elapsed = time.perf_counter() - start
             raise Rollback
     except Rollback:

@@ -1,11 +1,13 @@
 """Benchmark: a province (about 7 million students, 40 counties) generated and imported into PostgreSQL.
 
     uv run python benchmarks/province.py --postgres postgres://postgres@127.0.0.1:5432/nol_province \
-        [--seed 1] [--kinds divisions,schools,students]
+        [--seed 1] [--kinds divisions,schools,students,households,assistance,disability,aid] [--keep]
 
 Generates `benchmarks/out/province-<seed>/` (CSV, streamed) unless present, drops and re-creates the
 database, then imports each kind with `notoneless import`, printing wall time and the peak memory of each
 step's process. Large CSVs are read in batches, so memory stays bounded by the batch, not the file.
+The kind ``aid`` runs ``notoneless aid compute --term 2020-autumn`` over the imported registers. With
+--keep the database and data folder (keys) are kept, so later kinds can be run on top of earlier ones.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -62,22 +63,27 @@ def main() -> None:
     parser.add_argument("--postgres", required=True, metavar="URL")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", default="divisions,schools,students")
+    parser.add_argument(
+        "--keep", action="store_true", help="import on top of the existing database"
+    )
     args = parser.parse_args()
     folder = HERE / "out" / f"province-{args.seed}"
-    env = dict(
-        os.environ,
-        NOTONELESS_DATA_DIR=tempfile.mkdtemp(prefix="nol-province-"),
-        NOTONELESS_DATABASE_URL=args.postgres,
-    )
+    data = HERE / "out" / f"province-{args.seed}-data"
+    data.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, NOTONELESS_DATA_DIR=str(data), NOTONELESS_DATABASE_URL=args.postgres)
     if not (folder / "students.csv").exists():
         step(
             "generate province",
             ["generate", "--scale", "province", "--seed", str(args.seed), "--out", str(folder)],
             env,
         )
-    reset_postgres(args.postgres)
+    if not args.keep:
+        reset_postgres(args.postgres)
     step("migrate", ["migrate", "-v0"], env)
     for kind in args.kinds.split(","):
+        if kind == "aid":
+            step("aid compute", ["aid", "compute", "--term", "2020-autumn"], env)
+            continue
         path = folder / f"{kind}.csv"
         extra = ["--term", "2020-autumn"] if kind == "students" else []
         step(f"import {kind}", ["import", kind, str(path), *extra], env)

@@ -46,7 +46,9 @@ def hidden_by_noise(truth: dict, folder: Path) -> set[str]:
         rows = truth["noise"].get(file, {})
         people = truth["links"][file]
         noisy |= {people[int(r) - 2] for r, kinds in rows.items() if ID_NOISE & set(kinds)}
-    roster = pl.read_excel(folder / "students.xlsx", engine="calamine", infer_schema_length=0).fill_null("")
+    roster = pl.read_excel(
+        folder / "students.xlsx", engine="calamine", infer_schema_length=0
+    ).fill_null("")
     keys = truth["links"]["students.xlsx"]
     numbers = roster["学籍号"].to_list()
     blank_id = {n for n, i in zip(numbers, roster["身份证号"].to_list(), strict=True) if not i}
@@ -70,12 +72,16 @@ def test_the_tiny_county_gets_what_the_truth_says_is_due(tiny_files: Path):
             pk = by_hash[lookup_hash(number)]
             want[pk], number_of[pk] = fen, number
         got = dict(
-            Entitlement.objects.filter(term__code=TERM, program=code).values_list("student_id", "amount_fen")
+            Entitlement.objects.filter(term__code=TERM, program=code).values_list(
+                "student_id", "amount_fen"
+            )
         )
         assert set(got) <= set(want), f"{code}: entitled but not due per truth"
         assert all(got[s] == want[s] for s in got), f"{code}: amounts differ from truth"
         missed = {number_of[s] for s in set(want) - set(got)}
-        assert missed <= hidden, f"{code}: missed without register noise: {sorted(missed - hidden)[:5]}"
+        assert missed <= hidden, (
+            f"{code}: missed without register noise: {sorted(missed - hidden)[:5]}"
+        )
         assert len(got) >= 0.85 * len(want), f"{code}: too many missed ({len(got)} of {len(want)})"
         checked += len(got)
     assert checked > 100

@@ -128,7 +128,8 @@ def test_first_start_generates_and_imports_every_kind_in_dependency_order(stubs,
         "--errors",
         str(issues / "students.xlsx"),
     )
-    assert imports[-1][:2] == ("attendance", str(folder / "attendance-2020-11.csv"))
+    attendance = next(call for call in imports if call[0] == "attendance")
+    assert attendance[:2] == ("attendance", str(folder / "attendance-2020-11.csv"))
     assert folder.is_dir() and not (tmp_path / "demo" / "tiny-1.partial").exists()
     assert AuditEntry.objects.get(action=demo.LOADED).detail == {"scale": "tiny", "seed": 1}
     assert "import attendance" in output and "done in" in output
@@ -282,6 +283,11 @@ def test_a_tiny_demo_end_to_end_generates_imports_and_restarts_in_seconds(settin
     assert Student.objects.count() == truth["counts"]["students"] > 0
     assert School.objects.count() == truth["counts"]["schools"]
     assert Absence.objects.count() == truth["counts"]["attendance-2020-11"]
+    from notoneless.aid.models import AidOffice, Entitlement
+
+    due = truth["eligible"]["compulsory_boarding"]["count"]
+    assert 0.85 * due <= Entitlement.objects.filter(program="compulsory_boarding").count() <= due
+    assert AidOffice.objects.get().phone == demo.DEMO_AID_PHONE
     runs = ImportRun.objects.filter(outcome=ImportRun.Outcome.IMPORTED)
     assert {run.kind for run in runs} == set(demo.KINDS)
     school_officer = User.objects.get(username="school")

@@ -7,6 +7,7 @@ is not failed (``PaymentLine``): together the two constraints mean nobody is pai
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +200,13 @@ class Identification(models.Model):
         max_length=10, choices=choices.HardshipGrade.choices, blank=True, default=""
     )
     reason = models.TextField(blank=True, help_text="private: never posted")
+    school = models.ForeignKey(
+        School,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the school that identifies the student (its place in the term when applied)",
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -209,6 +217,41 @@ class Identification(models.Model):
                 fields=["student", "school_year", "season"], name="one_identification_per_term"
             )
         ]
+        indexes = [models.Index(fields=["school_year", "season", "school"])]
+
+
+class IdentificationStep(models.Model):
+    """One step of an identification, as it happened: who moved it to which step with which grade."""
+
+    identification = models.ForeignKey(
+        Identification, on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(max_length=16, choices=Identification.Step.choices)
+    grade = models.CharField(
+        max_length=10, choices=choices.HardshipGrade.choices, blank=True, default=""
+    )
+    acting_user = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True, help_text="private: never posted")
+
+    class Meta:
+        ordering = ["identification", "at", "id"]
+
+
+class SchoolAccount(models.Model):
+    """The account a school's tuition waivers are paid to (拨付学校): one per school."""
+
+    school = models.OneToOneField(School, on_delete=models.PROTECT, related_name="aid_account")
+    bank_name = models.CharField(max_length=100)
+    account_name = models.CharField(max_length=100, help_text="户名: usually the school's name")
+    account_number_enc = enc_field()
+    account_number_hash = hash_field()
+    account_number_masked = masked_field()
+    updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.account_name} {self.account_number_masked}"
 
 
 class PaymentBatch(models.Model):
@@ -228,6 +271,8 @@ class PaymentBatch(models.Model):
     exported_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     exported_at = models.DateTimeField(null=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
+    file_format = models.CharField(max_length=8, blank=True, help_text="xlsx or csv, as exported")
+    layout = models.CharField(max_length=40, blank=True, help_text="the bank layout exported with")
     reconciled_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
@@ -257,6 +302,7 @@ class PaymentLine(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     bank_reason = models.CharField(max_length=200, blank=True)
     paid_on = models.DateField(null=True)
+    settled_at = models.DateTimeField(null=True, help_text="when the bank's return was recorded")
 
     class Meta:
         constraints = [
@@ -292,3 +338,34 @@ class StudentLoan(models.Model):
                 fields=["id_number_hash", "school_year"], name="one_loan_per_student_year"
             )
         ]
+
+
+class AidOffice(models.Model):
+    """The county's student aid office (学生资助管理中心) as notices and policy cards print it: one row,
+    set in the admin. Until it is set the documents leave a blank line for the phone, never a made-up one."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. 榆阳区学生资助管理中心"))
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                r"^[0-9][0-9 ()（）+\-－、,，转]{2,39}$",
+                _("Digits, spaces, hyphens and brackets only, e.g. 0912-3456789"),
+            )
+        ],
+        help_text=_("printed as 资助咨询电话 on notices and policy cards"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("aid office")
+        verbose_name_plural = _("aid office")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_aid_office")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.phone}"

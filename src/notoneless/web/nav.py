@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from notoneless.accounts.models import User
+from notoneless.aid.views.access import may_read_aid
 from notoneless.web.uploads import may_import
 
 
@@ -23,15 +24,19 @@ SCOPED_PAGES = [
     NavItem("schools", "school_list", _("Schools")),
     NavItem("students", "student_search", _("Student search")),
 ]
+AID_PAGE = NavItem("aid", "aid_overview", _("Student aid"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
 
 def navigation(user: User) -> list[NavItem]:
-    """Every active account reads within its scope; county administrators import; superusers administer."""
+    """Every active account reads within its scope; the roles that work with aid see student aid; county
+    administrators import; superusers administer."""
     if not (user.is_authenticated and user.is_active):
         return []
     items = list(SCOPED_PAGES)
+    if may_read_aid(user):
+        items.append(AID_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-MODULES = ("terms", "packs")
+MODULES = ("terms", "packs", "identify", "payments", "documents")
 
 
 def modules() -> list[ModuleType]:

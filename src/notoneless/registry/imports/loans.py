@@ -58,19 +58,16 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         .unique("id_number_hash", keep="first")
         .select(pl.col("id_number_hash"), pl.col("id").cast(pl.Int64).alias("person_id"))
     )
-    rows = (
-        frame.select(
-            "name",
-            pl.col("id_number").alias("id_number_plain"),
-            hashes.alias("id_number_hash"),
-            mask("id_number", "id_number").alias("id_number_masked"),
-            "university",
-            pl.col("school_year").cast(pl.Int64),
-            pl.col("amount").cast(pl.Int64).alias("amount_fen"),
-            pl.col("_row").cast(pl.Int64).alias("source_row"),
-        )
-        .join(persons, on="id_number_hash", how="left")
-    )
+    rows = frame.select(
+        "name",
+        pl.col("id_number").alias("id_number_plain"),
+        hashes.alias("id_number_hash"),
+        mask("id_number", "id_number").alias("id_number_masked"),
+        "university",
+        pl.col("school_year").cast(pl.Int64),
+        pl.col("amount").cast(pl.Int64).alias("amount_fen"),
+        pl.col("_row").cast(pl.Int64).alias("source_row"),
+    ).join(persons, on="id_number_hash", how="left")
     counts, _ = db.upsert(
         StudentLoan, rows, keys=["id_number_hash", "school_year"], encrypted=["id_number"]
     )

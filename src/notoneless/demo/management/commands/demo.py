@@ -40,6 +40,8 @@ ATTENDANCE_FILE = "attendance-2020-11.csv"
 # The import's own dependency order, less what the generator does not write (national lists).
 KINDS = tuple(kind for kind in IMPORT_KINDS if kind != "hardship-list")
 EXTRA_ARGS = {"students": ("--term", TERM)}
+DEMO_AID_OFFICE = "榆阳区学生资助管理中心（演示）"
+DEMO_AID_PHONE = "0912-0000000"
 LOAD_STARTED, LOADED = "demo.load_started", "demo.loaded"
 PASSWORD_FILE = "demo-password.txt"
 ACCOUNT_SETUP = "account.demo_setup"
@@ -140,6 +142,8 @@ class Command(BaseCommand):
             with self.step(f"import {kind} from {files[kind].name}"):
                 report = run_import(kind, files[kind], issues)
                 self.stdout.write(import_summary(kind, report, issues))
+        with self.step(f"student aid: compute {TERM}"):
+            self.stdout.write(setup_aid())
         mark(LOADED, scale, seed)
 
     def print_accounts(self, password: str, not_ours: list[str], url: str) -> None:
@@ -221,6 +225,20 @@ def ensure_files(
     if missing:
         raise CommandError(f"generate did not write {', '.join(missing)} in {folder}")
     return files, True
+
+
+def setup_aid() -> str:
+    """The demo aid office (a made-up number) and the term's entitlements, computed as an aid officer
+    would with ``aid compute``; the lists are left for the schools to check and submit."""
+    from notoneless.aid.compute import compute_term
+    from notoneless.aid.documents import set_aid_office
+    from notoneless.registry.models import Term
+
+    set_aid_office(name=DEMO_AID_OFFICE, phone=DEMO_AID_PHONE, acting_user=None)
+    if not Term.objects.filter(code=TERM).exists():
+        return "  no student roster for the term: nothing to compute"
+    outcome = compute_term(term_code=TERM, acting_user=None)
+    return f"  {outcome.added + outcome.unchanged:,} entitlements for {outcome.students:,} students"
 
 
 def run_import(kind: str, path: Path, issues: Path) -> dict[str, Any]:
