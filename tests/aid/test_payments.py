@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from aid.county import CHILDREN, EXPECTED, K1, NO_CARD, S1, TERM, V1, AidCounty, card_number
 from notoneless.aid import payments, selectors
@@ -29,6 +30,14 @@ from notoneless.lib.tables import read_table
 from notoneless.registry.models import BankAccount
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The refusals and return-file problems are matched by their English wording."""
+    with translation.override("en"):
+        yield
+
 
 NOTICE = date(2020, 9, 10)
 AFTER_NOTICE = date(2020, 10, 20)

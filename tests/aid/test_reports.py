@@ -222,3 +222,17 @@ def test_a_school_officer_cannot_submit_another_schools_list(aid_county):
             notice_start=None,
             acting_user=aid_county.user("officer_1"),
         )
+
+
+def test_the_five_year_view_counts_autumn_in_its_year_and_spring_in_the_next(aid_county):
+    from aid.county import students_csv
+
+    compute_term(term_code=TERM, acting_user=aid_county.user("compiler"))
+    aid_county.import_csv("students", students_csv(), term="2020-spring")
+    compute_term(term_code="2020-spring", acting_user=aid_county.user("compiler"))
+    out = StringIO()
+    call_command("aid", "years", "--json", stdout=out)
+    rows = {(r["year"], r["program"]): r for r in json.loads(out.getvalue())}
+    assert rows[(2020, "senior_grant")]["due_fen"] == 125_000 + 75_000
+    assert rows[(2021, "senior_grant")]["due_fen"] == 125_000 + 75_000
+    assert rows[(2020, "senior_grant")]["paid_fen"] == 0

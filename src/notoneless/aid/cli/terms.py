@@ -42,6 +42,11 @@ def register(sub: Any) -> None:
     add_user(p)
     p.set_defaults(run=run_summary)
 
+    p = sub.add_parser("years", help="amount due and paid per calendar year and program")
+    p.add_argument("--json", action="store_true")
+    add_user(p)
+    p.set_defaults(run=run_years)
+
     p = sub.add_parser("gaps", help="students who meet a program's conditions but are not paid")
     p.add_argument("--term", required=True)
     p.add_argument("--json", action="store_true")
@@ -196,6 +201,18 @@ def write_summary_xlsx(result: selectors.Summary, path: Path) -> None:
         sheet.write_number(row, 4, float(p.wan_yuan), money)
         sheet.write(row, 5, p.paid_by)
     book.close()
+
+
+def run_years(cmd: BaseCommand, options: dict[str, Any]) -> None:
+    rows = selectors.five_year_view(reader(options))
+    if options["json"]:
+        cmd.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    cmd.stdout.write(f"{'year':6} {'program':28} {'due 应发 元':>16} {'paid 已发 元':>16}")
+    for row in rows:
+        cmd.stdout.write(
+            f"{row['year']:<6} {row['program']:28} {yuan(row['due_fen']):>16} {yuan(row['paid_fen']):>16}"
+        )
 
 
 def run_gaps(cmd: BaseCommand, options: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,16 +33,26 @@ def acting(request: HttpRequest) -> User:
 def aid_page(view: View) -> View:
     """Login required, and a role that reads aid (403 for the others). A refusal the view did not
     show in place is shown on a page of its own: never a server error."""
+    return aid_page_for(access.may_read_aid)(view)
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        access.check_may_read(acting(request))
-        try:
-            return view(request, *args, **kwargs)
-        except AidRefused as refusal:
-            return page(request, "aid/refused.html", {"error": str(refusal)}, status=400)
 
-    return login_required(wrapped)  # type: ignore[return-value]
+def aid_page_for(may: Callable[[Any], bool]) -> Callable[[View], View]:
+    """``aid_page`` for pages that other roles use too: ``may(user)`` says who (403 for the others),
+    e.g. teachers enter identifications, township officers print policy cards."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not may(acting(request)):
+                raise PermissionDenied("no such aid page for this role")
+            try:
+                return view(request, *args, **kwargs)
+            except AidRefused as refusal:
+                return page(request, "aid/refused.html", {"error": str(refusal)}, status=400)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorate
 
 
 def page(
