@@ -22,7 +22,8 @@ from notoneless.aid.workflow import approve_term, compile_term, submit_school_li
 from notoneless.audit.models import AuditEntry
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after these tests must leave the tables as later tests expect
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="races need PostgreSQL's row locks; SQLite serialises every write",

@@ -236,3 +236,18 @@ def test_the_five_year_view_counts_autumn_in_its_year_and_spring_in_the_next(aid
     assert rows[(2020, "senior_grant")]["due_fen"] == 125_000 + 75_000
     assert rows[(2021, "senior_grant")]["due_fen"] == 125_000 + 75_000
     assert rows[(2020, "senior_grant")]["paid_fen"] == 0
+
+
+def test_the_ledger_command_writes_one_row_per_student_program_and_term(aid_county, tmp_path):
+    import polars as pl
+
+    compute_term(term_code=TERM, acting_user=aid_county.user("compiler"))
+    out = StringIO()
+    call_command("aid", "ledger", "--term", TERM, "--stage", "senior", "--out", str(tmp_path / "l.csv"), stdout=out)
+    rows = pl.read_csv(tmp_path / "l.csv", infer_schema_length=0)
+    senior = sum(len(EXPECTED[n]) for n in ("辛高中", "壬高中"))
+    assert rows.height == senior and f"{senior} rows" in out.getvalue()
+    assert not any(CHILDREN["辛高中"].id_number in str(v) for v in rows.row(0))
+    call_command("aid", "ledger", "--out", str(tmp_path / "l.xlsx"), stdout=StringIO())
+    book = pl.read_excel(tmp_path / "l.xlsx", engine="calamine")
+    assert book.height == sum(len(p) for p in EXPECTED.values())

@@ -46,10 +46,11 @@ def read_facts(
 ) -> pl.DataFrame:
     """One row per student holding a place in the term (or only ``student_id``'s row): the facts named
     in ``FACTS`` plus ids."""
-    places = _places(term_id, student_id)
-    people = _people(places["person_id"], one=student_id is not None)
-    facts = places.join(people, on="person_id", how="left")
-    facts = facts.join(_assistance(), on="person_id", how="left").with_columns(
+    facts = _places(term_id, student_id).with_columns(
+        pl.col("poverty_status").fill_null("none"),
+        pl.col("household_dibao").replace("none", None),
+    )
+    facts = facts.join(_assistance(term_id), on="person_id", how="left").with_columns(
         pl.coalesce("person_dibao", "household_dibao", pl.lit("none")).alias("dibao"),
         (
             pl.col("person_tekun").fill_null(False) | pl.col("household_tekun").fill_null(False)
@@ -78,8 +79,7 @@ def read_facts(
 
 
 def _places(term_id: int, student_id: int | None) -> pl.DataFrame:
-    e, s = _t(Enrollment), _t(School)
-    statuses = ", ".join(f"'{x}'" for x in ACTIVE)
+    """Each place in the term with its student's person and household facts, in one query."""
     only, params = (
         ("", [term_id]) if student_id is None else (" AND e.student_id = %s", [term_id, student_id])
     )
@@ -87,9 +87,14 @@ def _places(term_id: int, student_id: int | None) -> pl.DataFrame:
         f"SELECT e.id AS enrollment_id, e.student_id, st.person_id, e.school_id, e.stage, e.grade,"
         f" e.class_name, e.boarding, e.major, e.major_category,"
         f" s.tuition_per_term_fen AS tuition_fen, s.locality AS school_locality,"
-        f" st.hardship_grade AS roster_grade"
-        f" FROM {e} e JOIN {_t(Student)} st ON st.id = e.student_id JOIN {s} s ON s.id = e.school_id"
-        f" WHERE e.term_id = %s AND e.status IN ({statuses}){only}",
+        f" st.hardship_grade AS roster_grade,"
+        f" p.hukou_type, p.orphan, p.disabled, p.in_distress, p.household_id,"
+        f" h.poverty_status, h.exit_year AS poverty_exit_year,"
+        f" h.dibao AS household_dibao, h.tekun AS household_tekun"
+        f" FROM {_t(Enrollment)} e JOIN {_t(Student)} st ON st.id = e.student_id"
+        f" JOIN {_t(School)} s ON s.id = e.school_id JOIN {_t(Person)} p ON p.id = st.person_id"
+        f" LEFT JOIN {_t(Household)} h ON h.id = p.household_id"
+        f" WHERE e.term_id = %s AND e.status IN ({_ACTIVE_SQL}){only}",
         params,
         schema=_PLACE_SCHEMA,
     )
@@ -97,6 +102,7 @@ def _places(term_id: int, student_id: int | None) -> pl.DataFrame:
     return frame.sort("enrollment_id").unique("student_id", keep="last")
 
 
+_ACTIVE_SQL = ", ".join(f"'{x}'" for x in ACTIVE)
 _PLACE_SCHEMA = {
     "enrollment_id": pl.Int64,
     "student_id": pl.Int64,
@@ -111,33 +117,6 @@ _PLACE_SCHEMA = {
     "tuition_fen": pl.Int64,
     "school_locality": pl.String,
     "roster_grade": pl.String,
-}
-
-
-def _people(person_ids: pl.Series, *, one: bool) -> pl.DataFrame:
-    """Person and household facts; the whole table is read at once (faster than a long IN list), or
-    only the people asked for when they are few."""
-    p, h = _t(Person), _t(Household)
-    where, params = "", []
-    if one:
-        where, params = " WHERE p.id = %s", person_ids.head(1).to_list() or [0]
-    frame = db.read_frame(
-        f"SELECT p.id AS person_id, p.hukou_type, p.orphan, p.disabled, p.in_distress,"
-        f" p.household_id, h.poverty_status, h.exit_year AS poverty_exit_year,"
-        f" h.dibao AS household_dibao, h.tekun AS household_tekun"
-        f" FROM {p} p LEFT JOIN {h} h ON h.id = p.household_id{where}",
-        params,
-        schema=_PEOPLE_SCHEMA,
-    )
-    frame = frame.filter(pl.col("person_id").is_in(person_ids.implode()))
-    return frame.with_columns(
-        pl.col("poverty_status").fill_null("none"),
-        pl.col("household_dibao").replace("none", None),
-    )
-
-
-_PEOPLE_SCHEMA = {
-    "person_id": pl.Int64,
     "hukou_type": pl.String,
     "orphan": pl.Boolean,
     "disabled": pl.Boolean,
@@ -150,10 +129,13 @@ _PEOPLE_SCHEMA = {
 }
 
 
-def _assistance() -> pl.DataFrame:
-    """Person-level civil-affairs facts: 低保 (rural before urban), 特困, orphan."""
+def _assistance(term_id: int) -> pl.DataFrame:
+    """Person-level civil-affairs facts of the term's students: 低保 (rural before urban), 特困, orphan."""
     frame = db.read_frame(
-        f"SELECT person_id, category FROM {_t(AssistanceRecord)} WHERE person_id IS NOT NULL",
+        f"SELECT a.person_id, a.category FROM {_t(AssistanceRecord)} a"
+        f" WHERE a.person_id IN (SELECT st.person_id FROM {_t(Enrollment)} e"
+        f" JOIN {_t(Student)} st ON st.id = e.student_id WHERE e.term_id = %s)",
+        [term_id],
         schema={"person_id": pl.Int64, "category": pl.String},
     )
     c = pl.col("category")

@@ -104,6 +104,7 @@ urlpatterns = [
         name="aid_batch_discard",
     ),
     # 资助认定
+    path("identification/", identification.current, name="aid_identification_current"),
     path(IDENTIFICATION_TERM, identification.identifications, name="aid_identification"),
     path(f"{IDENTIFICATION_TERM}apply/", identification.apply, name="aid_identification_apply"),
     path(f"{IDENTIFICATION_TERM}post/", identification.post, name="aid_identification_post"),
@@ -153,6 +154,7 @@ urlpatterns = [
         documents.notice_pdf,
         name="aid_notice_pdf",
     ),
+    path("cards/", documents.cards_current, name="aid_cards_current"),
     path("<aid_term:term>/cards/", documents.cards, name="aid_cards"),
     path("<aid_term:term>/cards/print/", documents.cards_print, name="aid_cards_print"),
     path("<aid_term:term>/cards.pdf", documents.cards_pdf, name="aid_cards_pdf"),

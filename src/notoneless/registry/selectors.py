@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +28,7 @@ from notoneless.registry import choices, protection
 from notoneless.registry.models import (
     AssistanceRecord,
     DisabilityRecord,
+    Division,
     Enrollment,
     Household,
     HukouRecord,
@@ -60,6 +61,7 @@ __all__ = [
     "schools_for",
     "search_students",
     "students_for",
+    "villages_with_households",
 ]
 
 SUFFIX_CANDIDATES_MAX = 5_000
@@ -399,3 +401,17 @@ def _register_counts(user: User, term: Term | None) -> list[RegisterCount]:
         )
         rows.append(RegisterCount(name, counts["records"], counts["linked"]))
     return rows
+
+
+def villages_with_households(user: User) -> list[Division]:
+    """Villages with households on the poverty register: all for county roles, the township's own for a
+    township officer, none for school roles (a household's children may study anywhere)."""
+    villages = Division.objects.filter(
+        Exists(Household.objects.filter(village=OuterRef("pk"))), level=Division.Level.VILLAGE
+    )
+    kind = _scope_kind(user)
+    if kind == "township":
+        villages = villages.filter(parent_id=user.township_id)
+    elif kind != "county":
+        return []
+    return list(villages.select_related("parent").order_by("code"))

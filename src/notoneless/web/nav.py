@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from notoneless.accounts.models import User
+from notoneless.accounts.models import Role, User
 from notoneless.aid.views.access import may_read_aid
 from notoneless.web.uploads import may_import
 
@@ -25,6 +25,8 @@ SCOPED_PAGES = [
     NavItem("students", "student_search", _("Student search")),
 ]
 AID_PAGE = NavItem("aid", "aid_overview", _("Student aid"))
+IDENTIFICATION_PAGE = NavItem("aid", "aid_identification_current", _("Hardship identification"))
+CARDS_PAGE = NavItem("aid", "aid_cards_current", _("Household policy cards"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -37,6 +39,10 @@ def navigation(user: User) -> list[NavItem]:
     items = list(SCOPED_PAGES)
     if may_read_aid(user):
         items.append(AID_PAGE)
+    elif user.role == Role.TEACHER:
+        items.append(IDENTIFICATION_PAGE)
+    elif user.role == Role.TOWNSHIP_OFFICER:
+        items.append(CARDS_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notoneless.accounts.models import User
+from notoneless.aid.views.access import may_read_aid
 from notoneless.registry import selectors
 from notoneless.registry.reveal import may_reveal, reveal_id_number
 from notoneless.web import uploads
@@ -68,8 +69,14 @@ def student_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = selectors.get_student(_user(request), student_id)
-    context = {"student": student, "reveal_form": RevealForm(), "active": "students"}
+    user = _user(request)
+    student = selectors.get_student(user, student_id)
+    context = {
+        "student": student,
+        "reveal_form": RevealForm(),
+        "active": "students",
+        "may_read_aid": may_read_aid(user),
+    }
     return _page(request, "web/student_detail.html", context)
 
 

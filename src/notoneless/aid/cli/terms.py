@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notoneless.aid import compute, selectors, workflow
+from notoneless.aid import compute, ledger, selectors, workflow
 from notoneless.aid.cli.common import (
     add_user,
     find_student,
@@ -18,6 +18,7 @@ from notoneless.aid.cli.common import (
     wan,
     yuan,
 )
+from notoneless.registry.choices import Stage
 from notoneless.registry.models import School
 
 
@@ -41,6 +42,13 @@ def register(sub: Any) -> None:
     p.add_argument("--xlsx", type=Path, metavar="FILE")
     add_user(p)
     p.set_defaults(run=run_summary)
+
+    p = sub.add_parser("ledger", help="台账: one row per student, program and term, to CSV or XLSX")
+    p.add_argument("--term")
+    p.add_argument("--stage", choices=[str(s) for s in Stage.values])
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv|FILE.xlsx")
+    add_user(p)
+    p.set_defaults(run=run_ledger)
 
     p = sub.add_parser("years", help="amount due and paid per calendar year and program")
     p.add_argument("--json", action="store_true")
@@ -201,6 +209,19 @@ def write_summary_xlsx(result: selectors.Summary, path: Path) -> None:
         sheet.write_number(row, 4, float(p.wan_yuan), money)
         sheet.write(row, 5, p.paid_by)
     book.close()
+
+
+def run_ledger(cmd: BaseCommand, options: dict[str, Any]) -> None:
+    out: Path = options["out"]
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CommandError(f"{out}: give a .csv or .xlsx file / 请用 .csv 或 .xlsx")
+    entitlements = selectors.ledger(
+        reader(options), stage=options["stage"], term_code=options["term"]
+    )
+    rows = ledger.ledger_rows(entitlements.iterator(chunk_size=2000), ledger.all_program_names())
+    xlsx = out.suffix.lower() == ".xlsx"
+    count = ledger.write_xlsx(rows, str(out)) if xlsx else ledger.write_csv(rows, out)
+    cmd.stdout.write(f"{out}: {count:,} rows / 行")
 
 
 def run_years(cmd: BaseCommand, options: dict[str, Any]) -> None:

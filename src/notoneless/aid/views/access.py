@@ -38,11 +38,6 @@ def may_submit_lists(user: Any) -> bool:
     return _active(user) and user.role == Role.SCHOOL_OFFICER
 
 
-def check_may_read(user: Any) -> None:
-    if not may_read_aid(user):
-        raise PermissionDenied("no aid pages for this role")
-
-
 def check_may_read_county(user: Any) -> None:
     if not may_read_county_aid(user):
         raise PermissionDenied("county aid pages only")

@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,8 +28,13 @@ from notoneless.aid.models import AidOffice
 from notoneless.aid.views import access
 from notoneless.aid.views.common import acting, aid_page, aid_page_for, page, term_or_404
 from notoneless.aid.views.payments import download
-from notoneless.registry.models import Division, Household
-from notoneless.registry.selectors import get_school, is_county_wide
+from notoneless.registry.models import Division
+from notoneless.registry.selectors import (
+    current_term,
+    get_school,
+    is_county_wide,
+    villages_with_households,
+)
 
 PDF = "application/pdf"
 HOUSEHOLDS_MAX = 200
@@ -121,15 +125,14 @@ class CardsForm(forms.Form):
         return {"village": village, "numbers": [] if village else self.cleaned_data["households"]}
 
 
-def _villages(user: Any) -> list[Division]:
-    """Villages with households on the poverty register, within the user's scope (a page read: a
-    candidate for ``registry.selectors``)."""
-    villages: QuerySet[Division] = Division.objects.filter(
-        Exists(Household.objects.filter(village=OuterRef("pk"))), level=Division.Level.VILLAGE
-    )
-    if not is_county_wide(user):
-        villages = villages.filter(parent_id=user.township_id)
-    return list(villages.select_related("parent").order_by("code"))
+@require_GET
+@cards_page
+def cards_current(request: HttpRequest) -> HttpResponse:
+    """The policy cards of the current term (the navigation's link)."""
+    term = current_term()
+    if term is None:
+        raise Http404("no term yet")
+    return redirect("aid_cards", term=term.code)
 
 
 @require_GET
@@ -137,7 +140,7 @@ def _villages(user: Any) -> list[Division]:
 def cards(request: HttpRequest, term: str) -> HttpResponse:
     """Choose the village (or households) whose cards to print."""
     user = acting(request)
-    form = CardsForm(request.GET or None, villages=_villages(user))
+    form = CardsForm(request.GET or None, villages=villages_with_households(user))
     return _cards(request, term, form)
 
 
@@ -150,7 +153,7 @@ def _cards(
 
 def _chosen(request: HttpRequest, term: str) -> tuple[CardsForm, dict[str, Any] | None]:
     term_or_404(term)
-    form = CardsForm(request.GET, villages=_villages(acting(request)))
+    form = CardsForm(request.GET, villages=villages_with_households(acting(request)))
     return form, form.chosen() if form.is_valid() else None
 
 

@@ -30,7 +30,7 @@ from notoneless.aid.views import access, reads
 from notoneless.aid.views.common import acting, aid_page_for, page, term_or_404
 from notoneless.registry.choices import HardshipGrade
 from notoneless.registry.models import School, Term
-from notoneless.registry.selectors import get_school, get_student, search_students
+from notoneless.registry.selectors import current_term, get_school, get_student, search_students
 
 Step = Identification.Step
 Source = Identification.Source
@@ -126,6 +126,16 @@ def _term(school_year: int, season: str) -> Term:
 
 def _term_url(school_year: int, season: str) -> str:
     return reverse("aid_identification", args=[school_year, season])
+
+
+@require_GET
+@identification_page
+def current(request: HttpRequest) -> HttpResponse:
+    """The identifications of the current term (the navigation's link)."""
+    term = current_term()
+    if term is None:
+        raise Http404("no term yet")
+    return redirect(_term_url(term.school_year, term.season))
 
 
 @require_GET

@@ -7,24 +7,22 @@ selectors they build on; each runs a fixed number of queries however many rows i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
+from notoneless.aid import ledger as aid_ledger
 from notoneless.aid import packs_store, selectors
 from notoneless.aid.models import (
     AidTerm,
     ComputeRun,
     Entitlement,
     Payee,
-    PaymentLine,
     SchoolList,
 )
-from notoneless.aid.policy import DEFAULT_PACK, load_pack, pack_path
 from notoneless.aid.views.common import wan, yuan
 from notoneless.registry import selectors as registry
 from notoneless.registry.models import Enrollment, School, Student, Term
@@ -115,12 +113,7 @@ def program_names(term_code: str, aid_term: AidTerm | None = None) -> dict[str, 
     return {p.code: p.spec.name for p in pack.programs}
 
 
-def all_program_names() -> dict[str, str]:
-    """Names of every program of every pack loaded (later versions win), for pages across terms; the
-    shipped pack's before any is loaded."""
-    stored = list(selectors.packs())
-    packs = [packs_store.load(p) for p in reversed(stored)] or [load_pack(pack_path(DEFAULT_PACK))]
-    return {p.code: p.spec.name for pack in packs for p in pack.programs}
+all_program_names = aid_ledger.all_program_names
 
 
 # --- schools in the term -------------------------------------------------------------------------
@@ -289,50 +282,3 @@ def gap_rows(gaps: Sequence[selectors.Gap], names: dict[str, str]) -> list[GapRo
         )
         for g in gaps
     ]
-
-
-# --- the ledger ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    entitlement: Entitlement
-    program: str
-    payment: PaymentLine | None
-
-    @property
-    def yuan(self) -> str:
-        return yuan(self.entitlement.amount_fen)
-
-    @property
-    def batch(self) -> str:
-        return self.payment.batch.number if self.payment else ""
-
-    @property
-    def paid_on(self) -> date | None:
-        return self.payment.paid_on if self.payment else None
-
-    @property
-    def payment_status(self) -> str:
-        return str(self.payment.get_status_display()) if self.payment else ""
-
-
-_LINE_ORDER: dict[str, int] = {
-    PaymentLine.Status.PAID: 0,
-    PaymentLine.Status.PENDING: 1,
-    PaymentLine.Status.FAILED: 2,
-}
-
-
-def payment_of(entitlement: Entitlement) -> PaymentLine | None:
-    """The line that tells the entitlement's payment: the paid one, else the pending one, else the last
-    failed one (from the prefetched lines)."""
-    lines = list(entitlement.payments.all())
-    if not lines:
-        return None
-    return min(lines, key=lambda line: (_LINE_ORDER.get(line.status, 3), -line.pk))
-
-
-def ledger_rows(entitlements: Iterable[Entitlement], names: dict[str, str]) -> Iterator[LedgerRow]:
-    for e in entitlements:
-        yield LedgerRow(e, names.get(e.program, e.program), payment_of(e))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -113,8 +114,12 @@ def read_frame(
     sql: str, params: Sequence[Any] = (), schema: Mapping[str, Any] | None = None
 ) -> pl.DataFrame:
     """Rows of a query as a frame; with ``schema`` (name → dtype, in the query's column order) the
-    types are fixed, else inferred from all rows."""
+    types are fixed, else inferred from all rows. On PostgreSQL a typed read goes through ``COPY``
+    to CSV, which Polars parses without building a Python object per value (a province's students
+    would take gigabytes as tuples)."""
     flush()
+    if schema is not None and connection.vendor == "postgresql":
+        return _copy_out(sql, params, schema)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
@@ -122,6 +127,34 @@ def read_frame(
     if schema is not None:
         return pl.DataFrame(rows, schema=dict(schema), orient="row")
     return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+
+
+def _copy_out(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+    buffer = io.BytesIO()
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, NULL '\\N')"
+        with cursor.cursor.copy(statement, params or None) as copy:
+            for block in copy:
+                buffer.write(block)
+    names = list(schema)
+    text = {name: pl.String for name in names}
+    if buffer.tell() == 0:
+        return pl.DataFrame(schema=dict(schema))
+    buffer.seek(0)
+    frame = pl.read_csv(
+        buffer,
+        has_header=False,
+        new_columns=names,
+        schema=text,
+        null_values="\\N",
+        empty_string_is_null=False,
+    )
+    casts = [
+        (pl.col(n) == "t").alias(n) if dtype == pl.Boolean else pl.col(n).cast(dtype)
+        for n, dtype in schema.items()
+    ]
+    return frame.with_columns(casts)
 
 
 def existing(
