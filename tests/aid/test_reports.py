@@ -243,7 +243,17 @@ def test_the_ledger_command_writes_one_row_per_student_program_and_term(aid_coun
 
     compute_term(term_code=TERM, acting_user=aid_county.user("compiler"))
     out = StringIO()
-    call_command("aid", "ledger", "--term", TERM, "--stage", "senior", "--out", str(tmp_path / "l.csv"), stdout=out)
+    call_command(
+        "aid",
+        "ledger",
+        "--term",
+        TERM,
+        "--stage",
+        "senior",
+        "--out",
+        str(tmp_path / "l.csv"),
+        stdout=out,
+    )
     rows = pl.read_csv(tmp_path / "l.csv", infer_schema_length=0)
     senior = sum(len(EXPECTED[n]) for n in ("辛高中", "壬高中"))
     assert rows.height == senior and f"{senior} rows" in out.getvalue()

@@ -299,11 +299,15 @@ def test_identifications_made_by_the_actions_show_on_the_page(aid_county):
 def test_a_teacher_finds_identification_in_the_navigation(aid_county):
     from notoneless.accounts.models import Role, User
 
-    teacher = User.objects.create_user("teacher_p1", role=Role.TEACHER, school=aid_county.school("6108021002"))
+    teacher = User.objects.create_user(
+        "teacher_p1", role=Role.TEACHER, school=aid_county.school("6108021002")
+    )
     client = aid_county.client("clerk")
     client.force_login(teacher)
     overview = client.get("/")
     assert b"/aid/identification/" in overview.content
     landing = client.get("/aid/identification/")
-    assert landing.status_code == 302 and landing["Location"].endswith("/aid/identification/2020/autumn/")
+    assert landing.status_code == 302 and landing["Location"].endswith(
+        "/aid/identification/2020/autumn/"
+    )
     assert client.get(landing["Location"]).status_code == 200

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notoneless.registry import choices
 from notoneless.registry.models import (
@@ -183,7 +184,7 @@ class Identification(models.Model):
         GRADED = "graded", _("Graded by the school panel")
         POSTED = "posted", _("Posted")
         CONFIRMED = "confirmed", _("Confirmed by the county")
-        REJECTED = "rejected", _("Not identified")
+        REJECTED = "rejected", pgettext_lazy("identification step", "Not identified")
 
     class Source(models.TextChoices):
         APPLICATION = "application", _("Application")
