@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -175,6 +176,9 @@ def _identifications(
         "steps": Step.choices,
         "step": step or "",
         "school": school,
+        "page_query": urlencode(
+            {k: v for k, v in (("school", school and school.pk), ("step", step)) if v}
+        ),
         "query": query,
         "error": error,
         "may_read_aid": access.may_read_aid(user),
