@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "notoneless.registry",
     "notoneless.retention",
     "notoneless.aid",
+    "notoneless.matching",
     "notoneless.demo",
     "notoneless.web",
 ]

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("aid/", include("notoneless.aid.urls")),
+    path("matching/", include("notoneless.matching.urls")),
     path("", include("notoneless.web.urls")),
 ]

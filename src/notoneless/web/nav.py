@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notoneless.accounts.models import Role, User
 from notoneless.aid.views.access import may_read_aid
+from notoneless.matching.selectors import may_review
 from notoneless.web.uploads import may_import
 
 
@@ -27,6 +28,7 @@ SCOPED_PAGES = [
 AID_PAGE = NavItem("aid", "aid_overview", _("Student aid"))
 IDENTIFICATION_PAGE = NavItem("aid", "aid_identification_current", _("Hardship identification"))
 CARDS_PAGE = NavItem("aid", "aid_cards_current", _("Household policy cards"))
+MATCHING_PAGE = NavItem("matching", "matching_index", _("Matching"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -43,6 +45,8 @@ def navigation(user: User) -> list[NavItem]:
         items.append(IDENTIFICATION_PAGE)
     elif user.role == Role.TOWNSHIP_OFFICER:
         items.append(CARDS_PAGE)
+    if may_review(user):
+        items.append(MATCHING_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

@@ -142,6 +142,8 @@ class Command(BaseCommand):
             with self.step(f"import {kind} from {files[kind].name}"):
                 report = run_import(kind, files[kind], issues)
                 self.stdout.write(import_summary(kind, report, issues))
+        with self.step("match the registers to the students"):
+            self.stdout.write(match_registers())
         with self.step(f"student aid: compute {TERM}"):
             self.stdout.write(setup_aid())
         mark(LOADED, scale, seed)
@@ -225,6 +227,25 @@ def ensure_files(
     if missing:
         raise CommandError(f"generate did not write {', '.join(missing)} in {folder}")
     return files, True
+
+
+def match_registers() -> str:
+    """Link the register rows the imports could not link by ID, as a clerk would with ``match run``,
+    and list the findings of the term."""
+    from notoneless.matching.actions import run_matching
+    from notoneless.matching.findings import compute_findings
+    from notoneless.registry.models import Term
+
+    run = run_matching(acting_user=None)
+    counts = run.counts
+    text = (
+        f"  {counts.get('probabilistic', 0):,} links by the model, "
+        f"{counts.get('review', 0):,} pairs for review"
+    )
+    if Term.objects.filter(code=TERM).exists():
+        findings = compute_findings(run=run, term_code=TERM, acting_user=None)
+        text += "; findings: " + ", ".join(f"{k} {n:,}" for k, n in findings.items())
+    return text
 
 
 def setup_aid() -> str:
