@@ -56,7 +56,9 @@ def hidden_by_noise(truth: dict, folder: Path) -> set[str]:
     return {n for n, key in zip(numbers, keys, strict=True) if key in noisy} | blank_id
 
 
-def due_and_entitled(truth: dict) -> dict[str, tuple[dict[int, int], dict[int, int], dict[int, str]]]:
+def due_and_entitled(
+    truth: dict,
+) -> dict[str, tuple[dict[int, int], dict[int, int], dict[int, str]]]:
     """Per program: (student → fen the truth says is due, student → fen entitled, student → number)."""
     by_hash = dict(Student.objects.values_list("student_number_hash", "pk"))
     out = {}

@@ -94,14 +94,12 @@ def _db_api(engine: str) -> Any:
     if engine == MatchRun.Engine.DUCKDB:
         return linkage.duckdb_api()
     try:
-        from pyspark.sql import SparkSession
-        from splink import SparkAPI
+        import pyspark  # noqa: F401
     except ImportError as exc:
         raise MatchingRefused(
             "the Spark engine needs the optional extra (pyspark); install it or use --engine duckdb"
         ) from exc
-    spark = SparkSession.builder.appName("notoneless-matching").getOrCreate()
-    return SparkAPI(spark_session=spark)
+    return linkage.spark_api()
 
 
 # --- decisions a clerk made ----------------------------------------------------------------------

@@ -13,8 +13,11 @@ person, the probability, the evidence, and the decision (``auto`` or ``review``)
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
+import shutil
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -173,6 +176,29 @@ def duckdb_api() -> Any:
 
     con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "3GB"})
     return DuckDBAPI(connection=con)
+
+
+def spark_api(spark: Any = None, *, checkpoint_dir: str | Path | None = None) -> Any:
+    """Splink on Spark, in ``spark`` (a session) or in the session ``getOrCreate`` finds or builds (with
+    Splink's similarity JAR, shipped in its wheel, on the class path). Splink breaks the lineage of its
+    intermediate tables by writing them to Parquet under the context's checkpoint directory: one is set
+    (``checkpoint_dir``, or a temporary folder removed at exit) where the session has none. The model's SQL
+    is plain (``levenshtein``, ``substr``), so the JAR's functions are not needed to score it."""
+    from splink import SparkAPI
+
+    if spark is None:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import similarity_jar_location
+
+        builder = SparkSession.builder.appName("notoneless-matching")
+        spark = builder.config("spark.jars", similarity_jar_location()).getOrCreate()
+    context = spark.sparkContext
+    if context.getCheckpointDir() is None:
+        if checkpoint_dir is None:
+            checkpoint_dir = tempfile.mkdtemp(prefix="notoneless-spark-")
+            atexit.register(shutil.rmtree, checkpoint_dir, ignore_errors=True)
+        context.setCheckpointDir(str(checkpoint_dir))
+    return SparkAPI(spark_session=spark)
 
 
 def _tables(
