@@ -413,3 +413,52 @@ def test_the_command_computes_then_lists_a_kind_as_json_and_xlsx(county, tmp_pat
 
     with pytest.raises(CommandError):
         call_command("match", "findings", "--compute")
+
+
+def test_a_row_without_birth_date_takes_it_from_its_damaged_id_and_one_of_unknown_age_is_a_lead(
+    county, tmp_path
+):
+    damaged = resident_id("20110601", "035")
+    damaged = damaged[:-1] + ("0" if damaged[-1] != "0" else "1")  # the check character is wrong
+    load(
+        tmp_path,
+        "hukou",
+        "姓名,身份证号,性别,乡镇,村,监护人姓名\n"
+        f"冯小雨,{damaged},女,鱼河镇,鱼河村,冯大山\n"
+        "何小川,,男,鱼河镇,鱼河村,何大江\n",
+    )
+
+    run, _counts = run_findings(county)
+
+    leads = {
+        _record_name(f): f for f in Finding.objects.filter(run=run, kind=Finding.Kind.OUT_OF_SCHOOL)
+    }
+    assert leads["冯小雨"].detail["expected_grade"] == 4
+    assert leads["何小川"].detail["expected_grade"] is None
+    assert "何小川" in leads and (
+        "年龄不明" in leads["何小川"].reason or "unknown" in leads["何小川"].reason
+    )
+
+
+def test_a_row_of_unknown_age_waiting_in_review_is_no_lead_until_the_clerk_decides(
+    county, tmp_path
+):
+    from notoneless.matching.models import CandidatePair
+
+    load(tmp_path, "hukou", "姓名,性别,乡镇,村,监护人姓名\n张伟,男,鱼河镇,鱼河村,张建国\n")
+    run = MatchRun.objects.create(started_at=timezone.now())
+    record = HukouRecord.objects.get(name="张伟")
+    # the engine would write this pair: a name-and-place match too weak to link without a clerk
+    CandidatePair.objects.create(
+        run=run,
+        record_kind=RecordKind.HUKOU,
+        record_id=record.pk,
+        person=county.person("张伟"),
+        match_probability=0.97,
+        match_weight=5.0,
+        status=CandidatePair.Status.PENDING,
+    )
+
+    compute_findings(run=run, term_code=TERM, acting_user=county.user("county_admin"))
+
+    assert not Finding.objects.filter(run=run, kind=Finding.Kind.OUT_OF_SCHOOL).exists()

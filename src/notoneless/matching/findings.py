@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -31,7 +31,7 @@ from notoneless.audit.actions import record
 from notoneless.matching.errors import MatchingRefused
 from notoneless.matching.models import CandidatePair, Finding, MatchRun, RecordKind
 from notoneless.matching.selectors import RECORD_MODELS
-from notoneless.registry import choices
+from notoneless.registry import choices, protection
 from notoneless.registry.imports import db
 from notoneless.registry.models import (
     Division,
@@ -425,12 +425,14 @@ def _register_children(term: Term) -> pl.DataFrame:
     """Children on the household register and members of registered-poor households, with a birth
     date; the household register first."""
     division = _t(Division)
+    # every row of the household-register extract is a school-age child: one without a birth date
+    # takes it from its ID's date part, even when the ID is damaged, else stays of unknown age
     hukou = _read(
         f"SELECT r.id, r.person_id, r.name_norm, r.name_pinyin, {BIRTH}, r.id_number_hash, r.village_id,"
-        f" v.parent_id, v.name FROM {_t(HukouRecord)} r LEFT JOIN {division} v ON v.id = r.village_id"
-        " WHERE r.birth_date IS NOT NULL",
+        f" v.parent_id, v.name FROM {_t(HukouRecord)} r LEFT JOIN {division} v ON v.id = r.village_id",
         schema=CHILD_SCHEMA,
     ).with_columns(pl.lit(RecordKind.HUKOU.value).alias("record_kind"))
+    hukou = _birth_from_damaged_ids(hukou)
     poor = _read(
         f"SELECT r.id, r.person_id, r.name_norm, r.name_pinyin, {BIRTH}, r.id_number_hash,"
         f" COALESCE(r.village_id, h.village_id), v.parent_id, v.name"
@@ -440,6 +442,43 @@ def _register_children(term: Term) -> pl.DataFrame:
         schema=CHILD_SCHEMA,
     ).with_columns(pl.lit(RecordKind.HOUSEHOLDS.value).alias("record_kind"))
     return pl.concat([hukou, poor])
+
+
+def _birth_from_damaged_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """Birth dates of rows that have none, read from the date part of their ID (decrypted only for
+    those rows) when it is a real date; a damaged check character or serial does not matter here."""
+    missing = frame.filter(pl.col("birth_date").is_null())["record_id"].to_list()
+    if not missing:
+        return frame
+    tokens = HukouRecord.objects.filter(pk__in=missing).exclude(id_number_enc="")
+    found = {}
+    for pk, token in tokens.values_list("pk", "id_number_enc"):
+        digits = protection.decrypt(token)[6:14]
+        try:
+            found[pk] = datetime.strptime(digits, "%Y%m%d").date()
+        except ValueError:
+            continue
+    if not found:
+        return frame
+    births = pl.DataFrame(
+        {"record_id": list(found), "_id_birth": list(found.values())},
+        schema={"record_id": pl.Int64, "_id_birth": pl.Date},
+    )
+    return (
+        frame.join(births, on="record_id", how="left")
+        .with_columns(pl.coalesce("birth_date", "_id_birth").alias("birth_date"))
+        .drop("_id_birth")
+    )
+
+
+def _awaiting_review() -> pl.Series:
+    """Household-register rows with a pair still waiting for a clerk: the child may be enrolled, so
+    the row is a lead only once the clerk has decided."""
+    ids = CandidatePair.objects.filter(
+        record_kind=RecordKind.HUKOU,
+        status__in=[CandidatePair.Status.PENDING, CandidatePair.Status.UNSURE],
+    ).values_list("record_id", flat=True)
+    return pl.Series("record_id", list(ids), dtype=pl.Int64)
 
 
 def _school_age(frame: pl.DataFrame, term: Term) -> pl.DataFrame:
@@ -531,11 +570,19 @@ def _not_elsewhere(
 
 
 def _out_of_school(term: Term, schools: pl.DataFrame) -> pl.DataFrame:
-    children = _school_age(_register_children(term), term).filter("compulsory")
+    unknown_age = pl.col("birth_date").is_null()
+    children = _school_age(_register_children(term), term)
+    children = children.filter(
+        (pl.col("compulsory").fill_null(False) | unknown_age)
+        & ~(
+            (pl.col("record_kind") == RecordKind.HUKOU)
+            & pl.col("record_id").is_in(_awaiting_review().implode())
+        )
+    )
     accounted, elsewhere = _accounted_for(term)
     children = _not_elsewhere(children.filter(~accounted.fill_null(False)), elsewhere)
     children = children.join(_last_places(children["person_id"]), on="person_id", how="left")
-    children = children.filter(_school_age_cohort() | _left_early())
+    children = children.filter(_school_age_cohort() | _left_early() | unknown_age)
     children = _one_per_child(children)
     if children.height == 0:
         return _empty()
@@ -584,7 +631,10 @@ def _one_per_child(children: pl.DataFrame) -> pl.DataFrame:
                 [
                     pl.lit("n:"),
                     pl.col("name_norm"),
-                    pl.col("birth_date").cast(pl.String),
+                    # a row of unknown age is its own lead: two such rows may be two children
+                    pl.col("birth_date").cast(pl.String).fill_null(
+                        pl.lit("?") + pl.col("record_kind") + pl.col("record_id").cast(pl.String)
+                    ),
                     pl.col("village_id").cast(pl.String).fill_null(""),
                 ],
                 separator="|",
@@ -632,6 +682,11 @@ def _last_places(person_ids: pl.Series) -> pl.DataFrame:
 
 def _out_of_school_reason(term: Term, row: dict[str, Any]) -> str:
     registers = "、".join(str(RecordKind(k).label) for k in row["registers"])
+    if row["birth_date"] is None:
+        return _(
+            "On the %(registers)s with no birth date and no readable ID (age unknown: verify), "
+            "enrolled at no school of the county in %(term)s and with no record of studying elsewhere"
+        ) % {"registers": registers, "term": term.code}
     grade = min(max(int(row["expected_grade"] or 1), 1), school_age_rule().last_grade)
     reason = _(
         "Of compulsory school age (grade %(grade)s expected) on the %(registers)s, enrolled at no "
