@@ -26,7 +26,7 @@ from django.utils import timezone
 from notoneless.audit.actions import record
 from notoneless.matching import engine as linkage
 from notoneless.matching.errors import MatchingRefused
-from notoneless.matching.frames import REGISTERS, read_sides
+from notoneless.matching.frames import LATIN_NAME, REGISTERS, read_sides
 from notoneless.matching.models import CandidatePair, MatchRun, RecordKind
 from notoneless.registry.imports import db
 from notoneless.registry.models import (
@@ -307,7 +307,8 @@ def _what_was_not_usable(records: pl.DataFrame) -> list[str]:
         pl.len().alias("n"),
         pl.col("id_number").is_null().sum().alias("no_id"),
         (pl.col("id_number").is_null() & pl.col("birth").is_null()).sum().alias("no_id_no_birth"),
-        pl.col("name_norm").str.contains(r"^[A-Za-z\s]+$").fill_null(False).sum().alias("latin"),
+        pl.col("name_norm").str.contains(LATIN_NAME).fill_null(False).sum().alias("latin"),
+        pl.col("village").is_null().sum().alias("no_place"),
     )
     for row in by_kind.sort("record_kind").iter_rows(named=True):
         kind, n = row["record_kind"], row["n"]
@@ -322,9 +323,16 @@ def _what_was_not_usable(records: pl.DataFrame) -> list[str]:
                 f"name and place only, most go to review / {row['no_id_no_birth']}条记录既无身份证号"
                 f"也无出生日期，仅按姓名和地址匹配，多数需人工复核"
             )
+        if row["no_place"]:
+            notes.append(
+                f"{kind}: {row['no_place']} records have no village in the division table (not given, "
+                f"or written otherwise); matched without place / {row['no_place']}条记录的村未填写或"
+                f"不在区划表中，匹配时未用地址"
+            )
         if row["latin"]:
             notes.append(
-                f"{kind}: {row['latin']} names are in Latin letters (pinyin?); compared as written / "
-                f"{row['latin']}个姓名为拼音或字母，按原样比较"
+                f"{kind}: {row['latin']} names are in Latin letters (pinyin?); compared by their "
+                f"pinyin, never linked without a clerk / {row['latin']}个姓名为拼音或字母，按拼音比较，"
+                f"须人工确认"
             )
     return notes

@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from notoneless.matching.frames import COLUMNS
+from notoneless.matching.frames import COLUMNS, LATIN_NAME
 
 RULES_PATH = Path(__file__).with_name("rules.toml")
 Progress = Callable[[str], None]
@@ -419,6 +419,8 @@ def decide(
         .then(pl.lit("twins? the given names have no character or reading in common"))
         .when(pl.col("_other_birth"))
         .then(pl.lit("birth dates differ by more than a typo: a sibling?"))
+        .when(pl.col("_latin_name"))
+        .then(pl.lit("name in Latin letters: only its pinyin could be compared"))
         .when(ambiguous)
         .then(pl.lit("another person scores almost as high"))
         .when(pl.col("match_probability") < thresholds["auto_link"])
@@ -482,7 +484,16 @@ def _with_twin_flags(
     best: pl.DataFrame, records: pl.DataFrame, persons: pl.DataFrame, rules: dict[str, Any]
 ) -> pl.DataFrame:
     rules_birth_guard = pl.lit(bool(rules["twins"]["birth_must_agree"]))
-    cols = ["id_number", "id_valid", "given", "given_pinyin", "birth", "guardian", "head"]
+    cols = [
+        "id_number",
+        "id_valid",
+        "name_norm",
+        "given",
+        "given_pinyin",
+        "birth",
+        "guardian",
+        "head",
+    ]
     left = records.select(
         pl.col("unique_id").alias("record_uid"), *[pl.col(c).alias(f"{c}_l") for c in cols]
     )
@@ -503,6 +514,8 @@ def _with_twin_flags(
         # tell, so a given name with no character and no reading in common is never linked unseen.
         given_names_differ_entirely().fill_null(False).alias("_twin_names"),
         (~birth_agrees() & rules_birth_guard).fill_null(False).alias("_other_birth"),
+        # pinyin finds a candidate but does not tell 张伟 from 章伟: a clerk looks at the characters
+        pl.col("name_norm_l").str.contains(LATIN_NAME).fill_null(False).alias("_latin_name"),
     )
 
 

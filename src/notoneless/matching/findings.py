@@ -632,7 +632,9 @@ def _one_per_child(children: pl.DataFrame) -> pl.DataFrame:
                     pl.lit("n:"),
                     pl.col("name_norm"),
                     # a row of unknown age is its own lead: two such rows may be two children
-                    pl.col("birth_date").cast(pl.String).fill_null(
+                    pl.col("birth_date")
+                    .cast(pl.String)
+                    .fill_null(
                         pl.lit("?") + pl.col("record_kind") + pl.col("record_id").cast(pl.String)
                     ),
                     pl.col("village_id").cast(pl.String).fill_null(""),

@@ -4,7 +4,8 @@ the register records (left; those no valid ID linked at import are the ones to m
 Every frame has the same comparison columns:
 
 - ``name_norm`` (simplified), ``surname``, ``given``, ``pinyin`` (one reading per syllable, the surname's
-  usual one first), ``given_pinyin``;
+  usual one first), ``given_pinyin``; a name in Latin letters is its own pinyin, lower-cased, and its
+  given name is unknown;
 - ``birth`` as ``YYYYMMDD`` text (so the same comparison SQL runs on DuckDB and Spark), ``birth_year``;
 - ``sex`` (``M``/``F`` or null);
 - the resident ID split into ``id_region`` (6), and ``id_tail`` (serial and check, 4): the birth date inside
@@ -57,6 +58,9 @@ SURNAMES_OF_TWO = (
     "万俟",
     "西门",
 )
+
+# a name in Latin letters only (after normalisation, which drops spaces): pinyin, most likely
+LATIN_NAME = r"^[A-Za-z]+$"
 
 REGISTERS: dict[str, type[db.Model]] = {
     RecordKind.HOUSEHOLDS: PovertyMember,
@@ -231,12 +235,18 @@ def _comparable(frame: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:
         two = two | pl.col("name_norm").str.starts_with(surname)
     surname_len = pl.when(two).then(2).otherwise(1)
     syllables = pl.col("name_pinyin").str.replace_all(r"\|[a-z|]*", "").str.split(" ")
+    # A name written in Latin letters (pinyin, spaces already gone): its reading is the name lower-cased;
+    # where the given name starts cannot be told, so it is left unknown.
+    latin = pl.col("name_norm").str.contains(LATIN_NAME).fill_null(False)
     frame = frame.with_columns(
         pl.when(pl.col("name_norm") != "").then(pl.col("name_norm")).alias("name_norm"),
         pl.col("name_norm").str.slice(0, surname_len).alias("surname"),
-        pl.col("name_norm").str.slice(surname_len).alias("given"),
-        syllables.list.join("").alias("pinyin"),
-        syllables.list.slice(surname_len).list.join("").alias("given_pinyin"),
+        pl.when(~latin).then(pl.col("name_norm").str.slice(surname_len)).alias("given"),
+        pl.when(latin)
+        .then(pl.col("name_norm").str.to_lowercase())
+        .otherwise(syllables.list.join(""))
+        .alias("pinyin"),
+        pl.when(~latin).then(syllables.list.slice(surname_len).list.join("")).alias("given_pinyin"),
         pl.coalesce(
             pl.col("birth_date").str.slice(0, 10).str.replace_all("-", "", literal=True), from_id
         ).alias("birth"),

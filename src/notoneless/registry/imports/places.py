@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from notoneless.lib.names import to_simplified
 from notoneless.registry.imports import db
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.issues import ERROR, WARNING
@@ -11,8 +12,18 @@ from notoneless.registry.models import Division
 
 
 def divisions() -> pl.DataFrame:
+    """The division table, names in simplified characters (as ``simplified`` makes a file's)."""
     frame = db.existing(Division, ["id", "code", "name", "level", "parent_id"])
-    return frame.with_columns(pl.col("id").cast(pl.Int64), pl.col("parent_id").cast(pl.Int64))
+    return frame.with_columns(
+        pl.col("id").cast(pl.Int64), pl.col("parent_id").cast(pl.Int64), simplified(frame["name"])
+    )
+
+
+def simplified(names: pl.Series) -> pl.Series:
+    """Place names in simplified characters, so 魚河村 in a file finds 鱼河村 (nulls stay null)."""
+    distinct = names.drop_nulls().unique().to_list()
+    table = dict(zip(distinct, to_simplified(distinct), strict=True))
+    return names.replace_strict(table, default=None, return_dtype=pl.String).alias(names.name)
 
 
 def resolve_townships(
@@ -21,11 +32,14 @@ def resolve_townships(
     towns = divisions().filter(pl.col("level") == "township")
     by_name = towns.select(pl.col("name").alias(column), pl.col("id").alias("township_id"))
     by_code = towns.select(pl.col("code").alias(column), pl.col("id").alias("_tid_code"))
+    written = frame[column]
+    frame = frame.with_columns(simplified(written))
     frame = frame.join(by_name.unique(column, keep="first"), on=column, how="left")
     frame = frame.join(by_code, on=column, how="left")
     frame = frame.with_columns(pl.coalesce("township_id", "_tid_code").alias("township_id")).drop(
         "_tid_code"
     )
+    frame = frame.with_columns(written)
     missing = pl.col(column).is_not_null() & pl.col("township_id").is_null()
     ctx.log.add(
         frame,
@@ -64,8 +78,8 @@ def resolve_villages(
     by_code = villages.select(pl.col("code").alias("_vname"), pl.col("id").alias("_v3"))
     has_town = township in frame.columns
     keyed = frame.with_columns(
-        pl.col(village).alias("_vname"),
-        (pl.col(township) if has_town else pl.lit(None, dtype=pl.String)).alias("_town"),
+        simplified(frame[village]).alias("_vname"),
+        (simplified(frame[township]) if has_town else pl.lit(None, dtype=pl.String)).alias("_town"),
     )
     keyed = keyed.join(by_pair.unique(["_town", "_vname"]), on=["_town", "_vname"], how="left")
     keyed = keyed.join(unique_names, on="_vname", how="left").join(by_code, on="_vname", how="left")
