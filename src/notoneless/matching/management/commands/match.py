@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from notoneless.matching.cli import register_findings
 from notoneless.matching.errors import MatchingRefused
 from notoneless.matching.models import MatchRun, RecordKind
+from notoneless.registry.models import Term
 
 COLUMNS = [
     ("records", "记录 records"),
@@ -38,6 +39,12 @@ class Command(BaseCommand):
         run.add_argument("--json", action="store_true", help="print the counts as JSON")
         run.add_argument("--term", help="term of the findings (default: the current term)")
         register_findings(sub)
+        checks = sub.add_parser(
+            "checks", help="the three household-register checks (三比对) as reports"
+        )
+        checks.add_argument("--term", help="the term (default: the current term)")
+        checks.add_argument("--json", action="store_true")
+        checks.set_defaults(run=self._checks)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "run":
@@ -64,6 +71,25 @@ class Command(BaseCommand):
             self._report(run, seconds)
             for kind, n in findings.items():
                 self.stdout.write(f"{kind:<22}{n:>8,}")
+
+    def _checks(self, cmd: BaseCommand, options: dict[str, Any]) -> None:
+        from notoneless.matching.checks import run_checks
+        from notoneless.registry.selectors import current_term
+
+        code = options["term"] or (current.code if (current := current_term()) else None)
+        term = Term.objects.filter(code=code).first() if code else None
+        if term is None:
+            raise CommandError(
+                f"no term {code!r}: import its student roster first / 该学期无学籍数据"
+            )
+        reports = run_checks(term, MatchRun.objects.order_by("-started_at").first())
+        if options["json"]:
+            self.stdout.write(json.dumps(reports, ensure_ascii=False, indent=1, default=str))
+            return
+        for name, rows in reports.items():
+            self.stdout.write(f"{name}: {len(rows):,}")
+            for row in rows[:20]:
+                self.stdout.write("  " + "  ".join(str(v) for v in row.values()))
 
     @staticmethod
     def _findings(run: MatchRun, term: str | None) -> dict[str, int]:
