@@ -52,12 +52,9 @@ def test_a_dropout_of_a_registered_poor_household_comes_first(county, tmp_path):
 def test_the_household_register_check_lists_the_out_of_school_leads_of_the_last_run(
     county, tmp_path
 ):
-    from notoneless.matching.actions import run_matching
-
     load(tmp_path, "hukou", HUKOU)
     call_command("match", "run", "--term", "2020-autumn", "--json", stdout=StringIO())
-    assert run_matching  # the command ran the engine and the findings
 
     listed = checks()["hukou-vs-roster"]
 
-    assert any("孙小明" in r["reason"] or r["expected_grade"] == 4 for r in listed)
+    assert 4 in [r["expected_grade"] for r in listed]

@@ -13,14 +13,13 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 from django.utils.translation import gettext as _
 
-from notoneless.lib import parse
+from notoneless.lib import money, parse
 from notoneless.lib.protect import mask_card_number
 from notoneless.lib.tables import TableError, read_table
 from notoneless.registry.imports.spec import normalise_header
@@ -188,8 +187,7 @@ class FileRow:
     card_number: str = ""
 
 
-def yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+yuan = money.yuan
 
 
 def _value(row: FileRow, source: str, batch_number: str) -> str | int:

@@ -50,7 +50,7 @@ def read_facts(
         pl.col("poverty_status").fill_null("none"),
         pl.col("household_dibao").replace("none", None),
     )
-    facts = facts.join(_assistance(term_id), on="person_id", how="left").with_columns(
+    facts = facts.join(_assistance(term_id, student_id), on="person_id", how="left").with_columns(
         pl.coalesce("person_dibao", "household_dibao", pl.lit("none")).alias("dibao"),
         (
             pl.col("person_tekun").fill_null(False) | pl.col("household_tekun").fill_null(False)
@@ -59,7 +59,7 @@ def read_facts(
             "orphan"
         ),
     )
-    facts = facts.join(_identified(school_year, season), on="student_id", how="left")
+    facts = facts.join(_identified(school_year, season, student_id), on="student_id", how="left")
     facts = facts.with_columns(
         pl.coalesce(pl.col("workflow_grade"), pl.col("roster_grade").replace("", None))
         .fill_null("")
@@ -80,9 +80,8 @@ def read_facts(
 
 def _places(term_id: int, student_id: int | None) -> pl.DataFrame:
     """Each place in the term with its student's person and household facts, in one query."""
-    only, params = (
-        ("", [term_id]) if student_id is None else (" AND e.student_id = %s", [term_id, student_id])
-    )
+    only, extra = _only(student_id, "e.student_id")
+    params = [term_id, *extra]
     frame = db.read_frame(
         f"SELECT e.id AS enrollment_id, e.student_id, st.person_id, e.school_id, e.stage, e.grade,"
         f" e.class_name, e.boarding, e.major, e.major_category,"
@@ -129,13 +128,19 @@ _PLACE_SCHEMA = {
 }
 
 
-def _assistance(term_id: int) -> pl.DataFrame:
+def _only(student_id: int | None, column: str) -> tuple[str, list[int]]:
+    """An extra condition (and its parameter) narrowing a read to one student, or nothing."""
+    return ("", []) if student_id is None else (f" AND {column} = %s", [student_id])
+
+
+def _assistance(term_id: int, student_id: int | None) -> pl.DataFrame:
     """Person-level civil-affairs facts of the term's students: 低保 (rural before urban), 特困, orphan."""
+    only, extra = _only(student_id, "e.student_id")
     frame = db.read_frame(
         f"SELECT a.person_id, a.category FROM {_t(AssistanceRecord)} a"
         f" WHERE a.person_id IN (SELECT st.person_id FROM {_t(Enrollment)} e"
-        f" JOIN {_t(Student)} st ON st.id = e.student_id WHERE e.term_id = %s)",
-        [term_id],
+        f" JOIN {_t(Student)} st ON st.id = e.student_id WHERE e.term_id = %s{only})",
+        [term_id, *extra],
         schema={"person_id": pl.Int64, "category": pl.String},
     )
     c = pl.col("category")
@@ -155,16 +160,18 @@ def _assistance(term_id: int) -> pl.DataFrame:
     )
 
 
-def _identified(school_year: int, season: str) -> pl.DataFrame:
+def _identified(school_year: int, season: str, student_id: int | None) -> pl.DataFrame:
     """The grade the identification workflow confirmed for the school year; a spring adjustment counts
     from the spring term on."""
     from notoneless.aid.models import Identification
 
     seasons = ("autumn", "spring") if season == "spring" else ("autumn",)
+    only, extra = _only(student_id, "student_id")
     frame = db.read_frame(
         f"SELECT student_id, season, grade FROM {_t(Identification)}"
-        f" WHERE school_year = %s AND step = 'confirmed' AND season IN ({', '.join(['%s'] * len(seasons))})",
-        [school_year, *seasons],
+        f" WHERE school_year = %s AND step = 'confirmed'"
+        f" AND season IN ({', '.join(['%s'] * len(seasons))}){only}",
+        [school_year, *seasons, *extra],
         schema={"student_id": pl.Int64, "season": pl.String, "grade": pl.String},
     )
     return (

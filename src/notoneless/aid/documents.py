@@ -16,7 +16,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -39,6 +38,7 @@ from notoneless.aid.models import (
 from notoneless.aid.policy import CompiledProgram, Pack, term_key
 from notoneless.audit.actions import record
 from notoneless.lib import workdays
+from notoneless.lib.money import show_yuan
 from notoneless.lib.pdf import Column, Document
 from notoneless.registry import choices
 from notoneless.registry.models import (
@@ -95,8 +95,7 @@ STATUS_WORDS = {
 # --- words shared by both documents --------------------------------------------------------------------
 
 
-def yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"
+yuan = show_yuan
 
 
 def chinese_date(d: date) -> str:

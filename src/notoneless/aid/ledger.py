@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from notoneless.aid import packs_store, selectors
 from notoneless.aid.models import Entitlement, PaymentLine
 from notoneless.aid.policy import DEFAULT_PACK, load_pack, pack_path
+from notoneless.lib import money
+from notoneless.lib.money import show_yuan
 
 
 def all_program_names() -> dict[str, str]:
@@ -34,7 +36,7 @@ class LedgerRow:
 
     @property
     def yuan(self) -> str:
-        return f"{Decimal(self.entitlement.amount_fen) / 100:,.2f}"
+        return show_yuan(self.entitlement.amount_fen)
 
     @property
     def batch(self) -> str:
@@ -101,7 +103,7 @@ def values(row: LedgerRow) -> list[Any]:
         e.grade,
         e.class_name,
         row.program,
-        Decimal(e.amount_fen) / 100,
+        money.yuan(e.amount_fen),
         e.get_status_display(),
         row.batch,
         row.payment_status,

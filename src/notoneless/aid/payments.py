@@ -131,7 +131,7 @@ def _school(a: SchoolAccount) -> PayTo:
     )
 
 
-def _family_accounts(person_ids: list[int]) -> dict[int, PayTo]:
+def family_accounts(person_ids: list[int]) -> dict[int, PayTo]:
     """Each person's active account with a card; of several, the one updated last."""
     best: dict[int, BankAccount] = {}
     for ids in _chunks(person_ids):
@@ -213,7 +213,7 @@ def _plan(
 ) -> Plan:
     due = _due(aid_term, payee, submitted_only=submitted_only, lock=lock)
     if payee == Payee.FAMILY:
-        accounts = _family_accounts(sorted({e.student.person_id for e in due}))
+        accounts = family_accounts(sorted({e.student.person_id for e in due}))
     else:
         accounts = _school_accounts(sorted({e.school_id for e in due}))
     failures = _last_failures([e.pk for e in due])

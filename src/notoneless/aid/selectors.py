@@ -22,8 +22,10 @@ from notoneless.aid.models import (
     SchoolList,
     StudentLoan,
 )
+from notoneless.aid.payments import family_accounts
 from notoneless.aid.policy import DEFAULT_PACK, CompiledProgram, Pack, load_pack, pack_path
-from notoneless.registry.models import BankAccount, School, Student, Term
+from notoneless.lib import money
+from notoneless.registry.models import School, Student, Term
 from notoneless.registry.selectors import is_county_wide, schools_for
 
 # --- the term and its pack -----------------------------------------------------------------------------
@@ -139,10 +141,6 @@ def _verdict(
 # --- summary --------------------------------------------------------------------------------------------
 
 
-def fen_to_yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
 @dataclass
 class ProgramTotal:
     code: str
@@ -154,11 +152,11 @@ class ProgramTotal:
 
     @property
     def yuan(self) -> Decimal:
-        return fen_to_yuan(self.fen)
+        return money.yuan(self.fen)
 
     @property
     def wan_yuan(self) -> Decimal:
-        return (Decimal(self.fen) / 1_000_000).quantize(Decimal("0.01"))
+        return money.wan(self.fen)
 
 
 @dataclass
@@ -185,9 +183,9 @@ class Summary:
         return {
             "term": self.term,
             "programs": [row(p) for p in self.programs],
-            "paid_to_families_yuan": str(fen_to_yuan(self.total("family"))),
-            "paid_to_schools_yuan": str(fen_to_yuan(self.total("school"))),
-            "total_yuan": str(fen_to_yuan(self.total())),
+            "paid_to_families_yuan": str(money.yuan(self.total("family"))),
+            "paid_to_schools_yuan": str(money.yuan(self.total("school"))),
+            "total_yuan": str(money.yuan(self.total())),
             "recorded_other_agencies": [row(p) for p in self.recorded],
         }
 
@@ -349,13 +347,9 @@ def _blocking_reason(
 
 
 def _students_with_card(student_ids: list[int]) -> set[int]:
+    """Students whose person has an account the payments would use (``payments.family_accounts``)."""
     persons = dict(Student.objects.filter(pk__in=student_ids).values_list("person_id", "pk"))
-    carded = (
-        BankAccount.objects.filter(person_id__in=list(persons), active=True)
-        .exclude(card_number_hash="")
-        .values_list("person_id", flat=True)
-    )
-    return {persons[p] for p in carded}
+    return {persons[p] for p in family_accounts(list(persons))}
 
 
 # --- lists and ledgers ---------------------------------------------------------------------------------

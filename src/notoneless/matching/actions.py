@@ -27,12 +27,10 @@ from notoneless.audit.actions import record
 from notoneless.matching import engine as linkage
 from notoneless.matching.errors import MatchingRefused
 from notoneless.matching.frames import LATIN_NAME, REGISTERS, read_sides
-from notoneless.matching.models import CandidatePair, MatchRun, RecordKind
+from notoneless.matching.links import link_records
+from notoneless.matching.models import CandidatePair, MatchRun
 from notoneless.registry.imports import db
 from notoneless.registry.models import (
-    AssistanceRecord,
-    Person,
-    PovertyMember,
     RegisterRecord,
 )
 
@@ -71,7 +69,7 @@ def run_matching(
         pairs = _pairs(linked.pairs)
         _forget_open_pairs(pairs)
         _insert_pairs(run, pairs)
-        _apply_links(pairs.filter(pl.col("status") == S.AUTO_LINKED), PROBABILISTIC)
+        link_records(pairs.filter(pl.col("status") == S.AUTO_LINKED), PROBABILISTIC)
         run.counts = _counts(pairs, reapplied, linked.scored_pairs)
         run.notes = [*linked.notes, *_what_was_not_usable(sides.records)]
         run.finished_at = timezone.now()
@@ -142,7 +140,7 @@ def _reapply_accepted(decided: pl.DataFrame) -> int:
             schema={"record_id": pl.Int64},
         )
         todo = mine.join(unlinked, on="record_id").unique("record_id", keep="last")
-        _apply_links(todo.select("kind", "record_id", "person_id"), MANUAL)
+        link_records(todo.select("kind", "record_id", "person_id"), MANUAL)
         count += todo.height
     return count
 
@@ -200,57 +198,6 @@ def _insert_pairs(run: MatchRun, pairs: pl.DataFrame) -> None:
     )
     db.insert(CandidatePair, rows)
     db.flush()
-
-
-# --- links and the facts they carry ---------------------------------------------------------------
-
-
-def _apply_links(links: pl.DataFrame, method: str) -> None:
-    """Tie records to persons (``kind``, ``record_id``, ``person_id``) and set the person facts the
-    records carry, as the imports do for links by ID."""
-    now = db.db_datetime(timezone.now())
-    for kind, model in REGISTERS.items():
-        mine = links.filter(pl.col("kind") == kind)
-        if mine.height == 0:
-            continue
-        db.update(
-            model,
-            mine.select(
-                pl.col("record_id").alias("id"),
-                "person_id",
-                pl.lit(method).alias("link_method"),
-                pl.lit(now).alias("updated_at"),
-            ),
-        )
-        _set_person_facts(kind, mine, now)
-
-
-def _set_person_facts(kind: str, links: pl.DataFrame, now: Any) -> None:
-    ids = links.select(pl.col("record_id").alias("id"), "person_id")
-    if kind == RecordKind.HOUSEHOLDS:
-        members = _record_columns(
-            PovertyMember, ["id", "household_id", "relation_to_head"], ids["id"]
-        )
-        facts = ids.join(members, on="id").select(
-            pl.col("person_id").alias("id"), "household_id", "relation_to_head"
-        )
-    elif kind == RecordKind.DISABILITY:
-        facts = ids.select(pl.col("person_id").alias("id"), pl.lit(True).alias("disabled"))
-    elif kind == RecordKind.ASSISTANCE:
-        categories = _record_columns(AssistanceRecord, ["id", "category"], ids["id"])
-        facts = (
-            ids.join(categories, on="id")
-            .filter(pl.col("category") == "orphan")
-            .select(pl.col("person_id").alias("id"), pl.lit(True).alias("orphan"))
-        )
-    else:
-        return
-    facts = facts.unique("id", keep="last").with_columns(pl.lit(now).alias("updated_at"))
-    db.update(Person, facts)
-
-
-def _record_columns(model: type[db.Model], columns: list[str], ids: pl.Series) -> pl.DataFrame:
-    return db.existing(model, columns, where=("id", ids)).with_columns(pl.col("id").cast(pl.Int64))
 
 
 # --- what the run says -----------------------------------------------------------------------------

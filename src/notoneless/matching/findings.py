@@ -80,18 +80,7 @@ def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-# dates are read as ISO text (the same on SQLite and PostgreSQL) and parsed by Polars
-BIRTH = "CAST(r.birth_date AS TEXT)"
-
-
-def _read(sql: str, params: list[Any] | None = None, *, schema: dict[str, Any]) -> pl.DataFrame:
-    """``db.read_frame`` with ``pl.Date`` columns read as text and parsed."""
-    dates = [name for name, dtype in schema.items() if dtype == pl.Date]
-    text = {name: pl.String if name in dates else dtype for name, dtype in schema.items()}
-    frame = db.read_frame(sql, params or [], schema=text)
-    return frame.with_columns(
-        pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in dates
-    )
+BIRTH = "r.birth_date"
 
 
 # --- the action ----------------------------------------------------------------------------------
@@ -427,13 +416,13 @@ def _register_children(term: Term) -> pl.DataFrame:
     division = _t(Division)
     # every row of the household-register extract is a school-age child: one without a birth date
     # takes it from its ID's date part, even when the ID is damaged, else stays of unknown age
-    hukou = _read(
+    hukou = db.read_frame(
         f"SELECT r.id, r.person_id, r.name_norm, r.name_pinyin, {BIRTH}, r.id_number_hash, r.village_id,"
         f" v.parent_id, v.name FROM {_t(HukouRecord)} r LEFT JOIN {division} v ON v.id = r.village_id",
         schema=CHILD_SCHEMA,
     ).with_columns(pl.lit(RecordKind.HUKOU.value).alias("record_kind"))
     hukou = _birth_from_damaged_ids(hukou)
-    poor = _read(
+    poor = db.read_frame(
         f"SELECT r.id, r.person_id, r.name_norm, r.name_pinyin, {BIRTH}, r.id_number_hash,"
         f" COALESCE(r.village_id, h.village_id), v.parent_id, v.name"
         f" FROM {_t(PovertyMember)} r JOIN {_t(Household)} h ON h.id = r.household_id"
@@ -520,7 +509,7 @@ def _past_compulsory() -> pl.Series:
 
 
 def _elsewhere(term: Term) -> pl.DataFrame:
-    return _read(
+    return db.read_frame(
         f"SELECT person_id, id_number_hash, name_norm, name_pinyin, {BIRTH}, village_id"
         f" FROM {_t(StudyElsewhereRecord)} r WHERE term_id IS NULL OR term_id = %s",
         [term.pk],
@@ -758,7 +747,7 @@ def _unlinked(kind: str) -> pl.DataFrame:
     if model is HardshipListRecord:
         school, join = "s.id", f" LEFT JOIN {_t(School)} s ON s.code = r.school_code"
     township = "COALESCE(v.parent_id, s.township_id)" if join else "v.parent_id"
-    return _read(
+    return db.read_frame(
         f"SELECT r.id, r.name, {BIRTH}, {township}, {school} FROM {_t(model)} r"
         f" LEFT JOIN {_t(Division)} v ON v.id = r.village_id{join} WHERE r.person_id IS NULL",
         schema=UNMATCHED_SCHEMA,

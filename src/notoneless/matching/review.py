@@ -2,16 +2,15 @@
 need. Every action is keyword-only, atomic and audited; a refusal raises ``MatchingRefused`` and changes
 nothing.
 
-``apply_link`` and ``remove_link`` are the one place a register record is tied to a person (or untied),
-with the person's facts following the way imports set them: a poverty-register member gives the person
-their household and relation to its head, a disability certificate makes them disabled, an orphan on the
-assistance lists makes them an orphan. The engine reuses them.
+``apply_link`` ties one record to a person through ``links.link_records``, the bulk path the engine
+uses; ``remove_link`` unties it and derives the person's facts again from the records still linked.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from notoneless.audit.actions import record
 from notoneless.matching.errors import MatchingRefused
+from notoneless.matching.links import link_records
 from notoneless.matching.models import CandidatePair, Finding, RecordKind
 from notoneless.matching.selectors import (
     RECORD_MODELS,
@@ -72,19 +72,14 @@ def _model(kind: str) -> type[RegisterRecord]:
 
 def apply_link(kind: str, record_id: int, person_id: int, method: str) -> None:
     """Tie the record to the person and set the facts the record carries on the person."""
-    model = _model(kind)
-    model._default_manager.filter(pk=record_id).update(
-        person_id=person_id, link_method=method, updated_at=timezone.now()
+    _model(kind)
+    link_records(
+        pl.DataFrame(
+            {"kind": [str(kind)], "record_id": [record_id], "person_id": [person_id]},
+            schema={"kind": pl.String, "record_id": pl.Int64, "person_id": pl.Int64},
+        ),
+        method,
     )
-    if kind == RecordKind.HOUSEHOLDS:
-        member = PovertyMember.objects.filter(pk=record_id).values(
-            "household_id", "relation_to_head"
-        )[0]
-        Person.objects.filter(pk=person_id).update(**member, updated_at=timezone.now())
-    elif kind == RecordKind.DISABILITY:
-        Person.objects.filter(pk=person_id).update(disabled=True, updated_at=timezone.now())
-    elif kind == RecordKind.ASSISTANCE and _is_orphan_record(record_id):
-        Person.objects.filter(pk=person_id).update(orphan=True, updated_at=timezone.now())
 
 
 def remove_link(kind: str, record_id: int) -> int | None:

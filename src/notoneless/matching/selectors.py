@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from notoneless.accounts.models import Role
-from notoneless.matching.models import CandidatePair, Finding, MatchRun, RecordKind
+from notoneless.matching.models import Finding, MatchRun, RecordKind
 from notoneless.registry.models import (
     AssistanceRecord,
     DisabilityRecord,
@@ -184,10 +184,6 @@ def pair_scope(user: Any) -> Q:
             ids = model._default_manager.filter(village__parent_id=user.township_id).values("pk")
             scope |= Q(record_kind=record_kind, record_id__in=ids)
     return scope
-
-
-def pairs_in_scope(user: Any) -> QuerySet[CandidatePair]:
-    return CandidatePair.objects.filter(pair_scope(user))
 
 
 def records_by_kind(wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Model]:

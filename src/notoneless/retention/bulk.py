@@ -59,12 +59,11 @@ def read_places(term_id: int) -> pl.DataFrame:
 def read_absences(start: date, end: date) -> pl.DataFrame:
     """(student_id, date, status) of every absence ``start <= date <= end``."""
     frame = db.read_frame(
-        f"SELECT student_id, CAST(date AS TEXT), status FROM {_t(Absence)}"
-        " WHERE date BETWEEN %s AND %s",
+        f"SELECT student_id, date, status FROM {_t(Absence)} WHERE date BETWEEN %s AND %s",
         [start, end],
-        schema={**ABSENCE_SCHEMA, "date": pl.String},  # dates as text on both backends
+        schema=ABSENCE_SCHEMA,
     )
-    return frame.with_columns(pl.col("date").str.to_date("%Y-%m-%d"))
+    return frame
 
 
 def _on_school_days(absences: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:

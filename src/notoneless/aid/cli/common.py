@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -13,6 +12,7 @@ from django.core.management.base import CommandError
 from notoneless.accounts.models import User
 from notoneless.aid.errors import AidRefused
 from notoneless.aid.policy import PackError
+from notoneless.lib.money import show_wan, show_yuan
 
 
 def add_user(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -34,12 +34,7 @@ def acting_user(options: dict[str, Any]) -> User | None:
     return user
 
 
-def yuan(fen: int | None) -> str:
-    return f"{Decimal(fen or 0) / 100:,.2f}"
-
-
-def wan(fen: int | None) -> str:
-    return f"{Decimal(fen or 0) / 1_000_000:,.2f}"
+yuan, wan = show_yuan, show_wan
 
 
 @contextmanager

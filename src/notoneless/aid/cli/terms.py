@@ -18,6 +18,7 @@ from notoneless.aid.cli.common import (
     wan,
     yuan,
 )
+from notoneless.lib import money as lib_money
 from notoneless.registry.choices import Stage
 from notoneless.registry.models import School
 
@@ -197,8 +198,8 @@ def write_summary_xlsx(result: selectors.Summary, path: Path) -> None:
         ("总计", result.total()),
     ):
         sheet.write(row, 0, label)
-        sheet.write_number(row, 3, fen / 100, money)
-        sheet.write_number(row, 4, fen / 1_000_000, money)
+        sheet.write_number(row, 3, float(lib_money.yuan(fen)), money)
+        sheet.write_number(row, 4, float(lib_money.wan(fen)), money)
         row += 1
     row += 1
     sheet.write(row, 0, "其他部门发放（不计入合计）")

@@ -4,7 +4,6 @@ money as 元 and 万元."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -19,6 +18,7 @@ from notoneless.accounts.models import User
 from notoneless.aid import selectors
 from notoneless.aid.errors import AidRefused
 from notoneless.aid.views import access
+from notoneless.lib.money import show_wan, show_yuan
 from notoneless.registry.models import Term
 from notoneless.web.nav import navigation
 
@@ -81,11 +81,4 @@ def overview_url(term_code: str) -> str:
     return f"{reverse('aid_overview')}?{urlencode({'term': term_code})}"
 
 
-def yuan(fen: int | None) -> str:
-    """``12,345.50``: fen as yuan, two decimals, thousands separated (as the CLI prints)."""
-    return f"{Decimal(fen or 0) / 100:,.2f}"
-
-
-def wan(fen: int | None) -> str:
-    """``1.23``: fen as 万元, two decimals."""
-    return f"{Decimal(fen or 0) / 1_000_000:,.2f}"
+yuan, wan = show_yuan, show_wan  # names the templates' helpers use

@@ -150,11 +150,18 @@ def _copy_out(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.
         null_values="\\N",
         empty_string_is_null=False,
     )
-    casts = [
-        (pl.col(n) == "t").alias(n) if dtype == pl.Boolean else pl.col(n).cast(dtype)
-        for n, dtype in schema.items()
-    ]
+    casts = [_from_copy_text(n, dtype) for n, dtype in schema.items()]
     return frame.with_columns(casts)
+
+
+def _from_copy_text(name: str, dtype: Any) -> pl.Expr:
+    """A column of ``COPY``'s CSV text as the schema's type (booleans are ``t``/``f``)."""
+    column = pl.col(name)
+    if dtype == pl.Boolean:
+        return (column == "t").alias(name)
+    if dtype == pl.Date:
+        return column.str.to_date("%Y-%m-%d")
+    return column.cast(dtype)
 
 
 def existing(
