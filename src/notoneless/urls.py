@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("aid/", include("notoneless.aid.urls")),
     path("matching/", include("notoneless.matching.urls")),
+    path("retention/", include("notoneless.retention.urls")),
     path("", include("notoneless.web.urls")),
 ]

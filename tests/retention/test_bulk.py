@@ -106,3 +106,82 @@ def test_attendance_rate_counts_absent_school_days_so_far():
     assert one["school_days"] == 8
     assert one["absent_days"] == 2
     assert one["attendance_rate"] == 1 - 2 / 8
+
+
+# --- school closures -------------------------------------------------------------------------------
+
+CLOSED = pl.DataFrame(
+    {"school_id": [10, 10], "date": [date(2020, 11, 4), date(2020, 11, 5)]},
+    schema=bulk.CLOSURE_SCHEMA,
+)
+
+
+def with_school(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(PLACES, on="student_id", how="left")
+
+
+def test_a_closed_day_of_the_school_does_not_break_an_unexcused_run():
+    frame = with_school(absences((1, "2020-11-03", "unexcused"), (1, "2020-11-06", "unexcused")))
+    days = bulk.school_days(*TERM)
+    assert bulk.runs(frame, days)["days"].to_list() == [1, 1]
+    run = bulk.runs(frame, days, closures=CLOSED).row(0, named=True)
+    assert (run["first_date"], run["last_date"], run["days"]) == (
+        date(2020, 11, 3),
+        date(2020, 11, 6),
+        2,
+    )
+
+
+def test_another_schools_closure_does_not_join_the_run():
+    frame = with_school(absences((3, "2020-11-03", "unexcused"), (3, "2020-11-06", "unexcused")))
+    got = bulk.runs(frame, bulk.school_days(*TERM), closures=CLOSED)
+    assert got["days"].to_list() == [1, 1]  # student 3 is at school 20, which was open
+
+
+def test_an_absence_on_a_closed_day_never_counts():
+    frame = with_school(absences(*[(1, f"2020-11-0{d}", "unexcused") for d in (2, 3, 4, 5, 6)]))
+    stats = bulk.attendance(PLACES, frame, bulk.school_days(*TERM), AS_OF, closures=CLOSED)
+    one = stats.filter(pl.col("student_id") == 1).row(0, named=True)
+    assert (one["absent_days"], one["unexcused_days"], one["longest_run"]) == (3, 3, 3)
+    monthly = bulk.months(frame, bulk.school_days(*TERM), closures=CLOSED)
+    assert monthly["days"].to_list() == [3]
+
+
+def test_a_closure_keeps_a_run_that_reaches_the_threshold_and_is_reported_with_its_days():
+    frame = with_school(absences((1, "2020-11-03", "unexcused"), (1, "2020-11-06", "unexcused")))
+    frame = pl.concat([frame, with_school(absences((1, "2020-11-09", "unexcused")))])
+    days = bulk.school_days(*TERM)
+    assert bulk.suspects(PLACES, frame, days, AS_OF, default_rules()).height == 0
+    got = bulk.suspects(PLACES, frame, days, AS_OF, default_rules(), closures=CLOSED)
+    row = got.row(0, named=True)
+    assert (row["student_id"], row["trigger"], row["detail"]["days"]) == (1, "consecutive", 3)
+
+
+def test_the_attendance_rate_leaves_out_the_schools_closed_days():
+    frame = absences((1, "2020-09-01", "sick"), (3, "2020-09-01", "sick"))
+    closed = pl.DataFrame(
+        {"school_id": [10, 10, 10], "date": [date(2020, 9, 2), date(2020, 9, 3), date(2020, 9, 5)]},
+        schema=bulk.CLOSURE_SCHEMA,
+    )  # 5 September 2020 was a Saturday: not a school day anyway
+    stats = bulk.attendance(
+        PLACES, frame, bulk.school_days(*TERM), date(2020, 9, 10), closures=closed
+    )
+    by_student = {r["student_id"]: r for r in stats.iter_rows(named=True)}
+    assert by_student[1]["school_days"] == 6 and by_student[1]["attendance_rate"] == 1 - 1 / 6
+    assert by_student[3]["school_days"] == 8 and by_student[3]["attendance_rate"] == 1 - 1 / 8
+
+
+def test_school_days_within_terms_skip_the_winter_break_and_a_run_goes_on_across_it():
+    terms = [(date(2020, 9, 1), date(2021, 1, 22)), (date(2021, 2, 22), date(2021, 7, 9))]
+    days = bulk.school_days(date(2021, 1, 20), date(2021, 2, 24), terms=terms)
+    assert days["date"].to_list() == [
+        date(2021, 1, 20),
+        date(2021, 1, 21),
+        date(2021, 1, 22),
+        date(2021, 2, 22),
+        date(2021, 2, 23),
+        date(2021, 2, 24),
+    ]
+    frame = absences((1, "2021-01-21", "unexcused"), (1, "2021-01-22", "unexcused"))
+    frame = pl.concat([frame, absences((1, "2021-02-22", "unexcused"))])
+    assert bulk.runs(frame, days)["days"].to_list() == [3]

@@ -17,7 +17,9 @@ def test_the_shipped_rules_hold_the_default_thresholds():
 
 GOOD = (
     'version = "t"\nconsecutive_unexcused_days = 3\nunexcused_days_in_month = 10\n'
-    "transfer_grace_days = 15\nsuspected_to_dropout_days = 30\n"
+    "transfer_grace_days = 15\nsuspected_to_dropout_days = 30\nfollow_up_days = 90\n"
+    "notice_return_days = 7\nescalate_after_days = 7\n"
+    '[[steps]]\nkind = "home_visit"\ndue_days = 0\n'
 )
 
 
@@ -29,6 +31,8 @@ GOOD = (
         (GOOD.replace("= 15", "= -2"), "transfer_grace_days"),
         (GOOD.replace("days = 3\n", 'days = "3"\n'), "consecutive_unexcused_days"),
         (GOOD.replace("suspected_to_dropout_days = 30\n", ""), "suspected_to_dropout_days"),
+        (GOOD.replace('"home_visit"', '"tea"'), "steps.0.kind"),
+        (GOOD + '[[steps]]\nkind = "home_visit"\ndue_days = 2\n', "each kind of step"),
     ],
 )
 def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, text: str, named: str):

@@ -50,5 +50,5 @@ def test_student_detail_runs_a_fixed_number_of_queries(
 ) -> None:
     student = county.student("张伟")
     client = county.client("officer_a")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         assert client.get(f"/students/{student.pk}/").status_code == 200

@@ -38,6 +38,7 @@ from notoneless.aid.models import (
 from notoneless.aid.policy import CompiledProgram, Pack, term_key
 from notoneless.audit.actions import record
 from notoneless.lib import workdays
+from notoneless.lib.chinese import BLANK, chinese_date, grade_label
 from notoneless.lib.money import show_yuan
 from notoneless.lib.pdf import Column, Document
 from notoneless.registry import choices
@@ -79,9 +80,6 @@ STAGE_NAMES = {
     "vocational": "中等职业教育",
     "university": "高等教育",
 }
-PRESCHOOL_GRADES = {1: "小班", 2: "中班", 3: "大班"}
-NUMERALS = "一二三四五六七八九"
-BLANK = "＿" * 10
 NOTICE_COLUMNS = ("序号", "姓名", "年级", "班级", "资助项目", "金额（元）")
 CARD_COLUMNS = ("学期", "资助项目", "金额（元）", "发放情况")
 LOAN_COLUMNS = ("姓名", "就读学校", "贷款金额（元）", "发放情况")
@@ -98,24 +96,10 @@ STATUS_WORDS = {
 yuan = show_yuan
 
 
-def chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def term_label(code: str) -> str:
     """2020-autumn is 2020年秋季学期; 2020-spring, the second term of that school year, 2021年春季学期."""
     year, second = term_key(code)
     return f"{year + second}年{'春季' if second else '秋季'}学期"
-
-
-def grade_label(stage: str, grade: int) -> str:
-    if stage == "preschool":
-        return PRESCHOOL_GRADES.get(grade, f"学前{grade}年")
-    if stage == "senior" and 1 <= grade <= 3:
-        return f"高{NUMERALS[grade - 1]}"
-    if 1 <= grade <= 9:
-        return f"{NUMERALS[grade - 1]}年级"
-    return str(grade)
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,11 @@ class Document:
         pdf.ln(2)
         pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, align: str = "J") -> None:
+        """Body text, justified; ``align="R"`` for a signature block."""
         self._check(text)
         self._pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
-        self._pdf.multi_cell(0, 6, text, align="J", wrapmode=WrapMode.CHAR, **_NEXT_LINE)
+        self._pdf.multi_cell(0, 6, text, align=align, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
         self._pdf.ln(2)
 
     def key_values(self, pairs: Iterable[tuple[str, object]]) -> None:

@@ -58,6 +58,17 @@ S = CandidatePair.Status
 DECISIONS = {"accept": S.ACCEPTED, "reject": S.REJECTED, "unsure": S.UNSURE}
 OPEN_STATUSES = (S.PENDING, S.UNSURE)
 NOTE_MAX = 500
+IDENTITY_FIELDS = (
+    "name",
+    "name_norm",
+    "name_pinyin",
+    "sex",
+    "birth_date",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "id_status",
+)
 
 
 # --- links ---------------------------------------------------------------------------------------
@@ -339,12 +350,20 @@ def verify_out_of_school(
         elsewhere_id = None
         if outcome == V.STUDYING_ELSEWHERE:
             elsewhere_id = _record_elsewhere(locked, school, place, evidence)
+        if outcome == V.CONFIRMED and locked.person_id is None:
+            locked.person_id = _person_from_record(locked)
         locked.verification = outcome
         locked.verification_note = note
         locked.verified_by = acting_user
         locked.verified_at = timezone.now()
         locked.save(
-            update_fields=["verification", "verification_note", "verified_by", "verified_at"]
+            update_fields=[
+                "verification",
+                "verification_note",
+                "verified_by",
+                "verified_at",
+                "person",
+            ]
         )
         record(
             "matching.verify",
@@ -368,6 +387,18 @@ def _check_verifiable(finding: Finding, acting_user: Any) -> None:
         )
 
 
+def _person_from_record(finding: Finding) -> int:
+    """A child confirmed out of school whom only a register knows becomes a person, linked to that
+    record, so a return-to-school case can follow them (and a later roster finds them by ID)."""
+    source = _model(finding.record_kind)._default_manager.filter(pk=finding.record_id).first()
+    if source is None:
+        raise MatchingRefused(_("The register record of this lead no longer exists."))
+    identity = {f: getattr(source, f) for f in IDENTITY_FIELDS}
+    person = Person.objects.create(**identity, hukou_village_id=source.village_id)
+    apply_link(finding.record_kind, source.pk, person.pk, RegisterRecord.LinkMethod.MANUAL)
+    return person.pk
+
+
 def _record_elsewhere(finding: Finding, school: str, place: str, evidence: str) -> int:
     """The small insert of a record of studying elsewhere, copied from the lead's register record."""
     school, place, evidence = school.strip(), place.strip(), evidence.strip()
@@ -379,15 +410,7 @@ def _record_elsewhere(finding: Finding, school: str, place: str, evidence: str) 
     term = Term.objects.filter(code=(finding.detail or {}).get("term", "")).first()
     created = StudyElsewhereRecord.objects.create(
         record_key=protection.lookup_hash(f"elsewhere|verified|{finding.pk}"),
-        name=source.name,
-        name_norm=source.name_norm,
-        name_pinyin=source.name_pinyin,
-        sex=source.sex,
-        birth_date=source.birth_date,
-        id_number_enc=source.id_number_enc,
-        id_number_hash=source.id_number_hash,
-        id_number_masked=source.id_number_masked,
-        id_status=source.id_status,
+        **{f: getattr(source, f) for f in IDENTITY_FIELDS},
         village_id=source.village_id,
         person_id=source.person_id,
         link_method=source.link_method,

@@ -228,6 +228,9 @@ class Enrollment(models.Model):
         choices=choices.EnrollmentStatus.choices,
         default=choices.EnrollmentStatus.ENROLLED,
     )
+    status_changed_on = models.DateField(
+        null=True, blank=True, help_text="the day the status took effect (a transfer out, say)"
+    )
     major = models.CharField(max_length=60, blank=True)
     major_category = models.CharField(max_length=40, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

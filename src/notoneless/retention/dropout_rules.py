@@ -1,14 +1,20 @@
-"""The dropout rules (``rules/dropout.toml``): thresholds as data, loaded and validated here."""
+"""The dropout rules (``rules/dropout.toml``): thresholds and the persuasion steps as data, loaded and
+validated here."""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-__all__ = ["RULES_FILE", "DropoutRules", "RulesError", "default_rules", "load_rules"]
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
+from notoneless.retention.models import CaseStep
+
+__all__ = ["RULES_FILE", "DropoutRules", "RulesError", "StepPlan", "default_rules", "load_rules"]
+
+Count = Annotated[StrictInt, Field(gt=0)]
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "dropout.toml"
 
 
@@ -16,36 +22,48 @@ class RulesError(ValueError):
     """The rules file is malformed; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class DropoutRules:
-    version: str
-    consecutive_unexcused_days: int
-    unexcused_days_in_month: int
-    transfer_grace_days: int
-    suspected_to_dropout_days: int
+class StepPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: CaseStep.Kind
+    due_days: Annotated[StrictInt, Field(ge=0)]
 
 
-_THRESHOLDS = [f.name for f in fields(DropoutRules) if f.name != "version"]
+class DropoutRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(min_length=1)
+    consecutive_unexcused_days: Count
+    unexcused_days_in_month: Count
+    transfer_grace_days: Count
+    suspected_to_dropout_days: Count
+    follow_up_days: Count
+    notice_return_days: Count
+    escalate_after_days: Count
+    steps: tuple[StepPlan, ...] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _each_kind_once(cls, steps: tuple[StepPlan, ...]) -> tuple[StepPlan, ...]:
+        kinds = [s.kind for s in steps]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("each kind of step may appear once")
+        return steps
 
 
 def load_rules(path: Path = RULES_FILE) -> DropoutRules:
-    """Read and check a rules file: every threshold present, a positive integer, no unknown key."""
+    """Read and check a rules file: every threshold present and a positive integer, no unknown key."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
-    unknown = sorted(set(raw) - {"version", *_THRESHOLDS})
-    if unknown:
-        raise RulesError(f"{path.name}: unknown keys {unknown}")
-    if not isinstance(raw.get("version"), str) or not raw["version"]:
-        raise RulesError(f"{path.name}: version must be a non-empty string")
-    for key in _THRESHOLDS:
-        value = raw.get(key)
-        if value is None:
-            raise RulesError(f"{path.name}: {key} is missing")
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise RulesError(f"{path.name}: {key} must be a positive integer, not {value!r}")
-    return DropoutRules(**raw)
+    try:
+        return DropoutRules.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise RulesError(f"{path.name}: {problems}") from None
 
 
 @cache

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from notoneless.accounts.models import Role, User
 from notoneless.aid.views.access import may_read_aid
 from notoneless.matching.selectors import may_review
+from notoneless.retention.access import may_read_retention, may_record_attendance
 from notoneless.web.uploads import may_import
 
 
@@ -29,6 +30,8 @@ AID_PAGE = NavItem("aid", "aid_overview", _("Student aid"))
 IDENTIFICATION_PAGE = NavItem("aid", "aid_identification_current", _("Hardship identification"))
 CARDS_PAGE = NavItem("aid", "aid_cards_current", _("Household policy cards"))
 MATCHING_PAGE = NavItem("matching", "matching_index", _("Matching"))
+RETENTION_PAGE = NavItem("retention", "retention_dashboard", _("Dropout control"))
+ATTENDANCE_PAGE = NavItem("attendance", "retention_attendance", _("Take attendance"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -47,6 +50,10 @@ def navigation(user: User) -> list[NavItem]:
         items.append(CARDS_PAGE)
     if may_review(user):
         items.append(MATCHING_PAGE)
+    if may_read_retention(user):
+        items.append(RETENTION_PAGE)
+    if may_record_attendance(user):
+        items.append(ATTENDANCE_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

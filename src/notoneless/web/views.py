@@ -15,6 +15,8 @@ from notoneless.accounts.models import User
 from notoneless.aid.views.access import may_read_aid
 from notoneless.registry import selectors
 from notoneless.registry.reveal import may_reveal, reveal_id_number
+from notoneless.retention.access import may_read_retention
+from notoneless.retention.attendance import student_attendance
 from notoneless.web import uploads
 from notoneless.web.forms import ImportForm, RevealForm, StudentSearchForm
 from notoneless.web.nav import navigation
@@ -71,11 +73,18 @@ def student_search(request: HttpRequest) -> HttpResponse:
 def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
     user = _user(request)
     student = selectors.get_student(user, student_id)
+    latest = next(iter(student.enrollments.all()), None)  # prefetched, latest term first
+    attendance = (
+        student_attendance(student.pk, latest.term, school_id=latest.school_id)
+        if latest is not None and may_read_retention(user)
+        else None
+    )
     context = {
         "student": student,
         "reveal_form": RevealForm(),
         "active": "students",
         "may_read_aid": may_read_aid(user),
+        "attendance": attendance,
     }
     return _page(request, "web/student_detail.html", context)
 

@@ -3,11 +3,16 @@
 School days are Monday to Friday from 1 September 2020 to 22 January 2021, without the National
 Day and Mid-Autumn holiday (1-8 October 2020) and New Year's Day 2021, plus the make-up working
 days Sunday 27 September and Saturday 10 October 2020.
+
+``spring_absences`` and ``spring_frames`` give the spring term 2021 as well (22 February to 9 July 2021,
+working days of ``lib/holidays.toml``), from a random stream of their own, so the autumn files stay as
+they are; the demo does not write them (``benchmarks/retention_scan.py`` does, for a whole school year).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -20,6 +25,7 @@ MAKE_UP_DAYS = ["2020-09-27", "2020-10-10"]
 MONTHS = ("2020-09", "2020-10", "2020-11", "2020-12", "2021-01")
 ABSENCE_RATE = 0.02
 STATUS = ("病假", "事假", "旷课")
+SPRING_START, SPRING_END = date(2021, 2, 22), date(2021, 7, 9)
 
 
 def school_days() -> np.ndarray:
@@ -31,6 +37,19 @@ def school_days() -> np.ndarray:
     return days[keep]
 
 
+def spring_school_days() -> np.ndarray:
+    """The spring term 2021's school days: working days of the holiday calendar (Qingming, Labour Day
+    with its make-up days, Dragon Boat) from 22 February to 9 July 2021."""
+    from notoneless.lib import workdays
+
+    days, d = [], SPRING_START
+    while d <= SPRING_END:
+        if workdays.is_working_day(d):
+            days.append(d)
+        d += timedelta(days=1)
+    return np.array(days, dtype="datetime64[D]")
+
+
 @dataclass
 class Dropout:
     pid: int
@@ -40,12 +59,15 @@ class Dropout:
     pattern: str
 
 
-def absences(state: CountyState) -> tuple[pl.DataFrame, list[Dropout]]:
-    """Rows (pid, day index, status index) for the whole term and the planted dropouts."""
-    r = state.rng("attendance")
+def absences(
+    state: CountyState, days: np.ndarray | None = None, stream: str = "attendance"
+) -> tuple[pl.DataFrame, list[Dropout]]:
+    """Rows (pid, day index, status index) for the whole term and the planted dropouts; by default the
+    autumn term 2020 (``days`` and ``stream`` give another term from its own random stream)."""
+    r = state.rng(stream)
     facts = state.students
     n = facts.height
-    days = school_days()
+    days = school_days() if days is None else days
     n_days = len(days)
     month = days.astype("datetime64[M]").astype(np.int64)
     target = ABSENCE_RATE * n * n_days
@@ -134,10 +156,24 @@ def _plant_dropouts(
     return pl.concat([rows, runs]), dropouts
 
 
-def monthly_frames(state: CountyState, rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """attendance-YYYY-MM.csv frames: 学籍号, 姓名, 学校标识码, 日期, 考勤状态."""
+def spring_absences(state: CountyState) -> tuple[pl.DataFrame, list[Dropout]]:
+    """The spring term 2021's rows and planted dropouts (a random stream apart from the autumn's)."""
+    return absences(state, spring_school_days(), "attendance-spring")
+
+
+def spring_frames(state: CountyState, rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """attendance-2021-MM.csv frames of the spring term 2021, February to July."""
+    return monthly_frames(state, rows, spring_school_days())
+
+
+def monthly_frames(
+    state: CountyState, rows: pl.DataFrame, days: np.ndarray | None = None
+) -> dict[str, pl.DataFrame]:
+    """attendance-YYYY-MM.csv frames: 学籍号, 姓名, 学校标识码, 日期, 考勤状态 (the autumn term's by
+    default, else the months of ``days``)."""
     facts = state.students
-    days = school_days()
+    months = MONTHS if days is None else sorted(set(days.astype("datetime64[M]").astype(str)))
+    days = school_days() if days is None else days
     r = rows["row"].to_numpy()
     d = rows["day"].to_numpy()
     frame = pl.DataFrame(
@@ -152,6 +188,6 @@ def monthly_frames(state: CountyState, rows: pl.DataFrame) -> dict[str, pl.DataF
         }
     ).sort(["日期", "学校标识码", "学籍号"])
     out = {}
-    for m in MONTHS:
+    for m in months:
         out[f"attendance-{m}"] = frame.filter(pl.col("_month") == m).drop("_month")
     return out

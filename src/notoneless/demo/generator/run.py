@@ -17,6 +17,7 @@ from notoneless.demo.generator import (
     county,
     eligibility,
     registers,
+    responsibles,
     scales,
     truth,
 )
@@ -33,6 +34,7 @@ FILE_ORDER = (
     "divisions",
     "schools",
     "teachers",
+    "responsibles",
     "students",
     "households",
     "assistance",
@@ -75,13 +77,16 @@ def cut(state: county.CountyState) -> CountyFiles:
     card_paid = pl.concat([eligible[c].select("pid") for c in eligibility.CARD_PAID]).unique()
     bank, no_card = aid_files.bank_accounts(state, card_paid)
     loans = aid_files.loans(state)
+    staff = teachers(state)
+    roster = registers.students(state, poor_households)
     regs = [
         Register(
             "divisions", divisions_frame(state.county, state.townships, state.villages), empty
         ),
         Register("schools", schools_frame(state.schools, state.townships, seats), empty),
-        teachers(state),
-        registers.students(state, poor_households),
+        staff,
+        responsibles.responsibles(state, poor_households, roster, staff),
+        roster,
         registers.households(state, poor_households),
         registers.assistance(state, poor_households),
         registers.disability(state),

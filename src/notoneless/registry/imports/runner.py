@@ -22,6 +22,7 @@ from notoneless.registry.imports import (
     divisions,
     loans,
     registers,
+    responsibles,
     schools,
     students,
     teachers,
@@ -48,6 +49,7 @@ HANDLERS: dict[str, Any] = {
     "hardship-list": registers.hardship,
     "bank-accounts": bank_accounts,
     "teachers": teachers,
+    "responsibles": responsibles,
     "attendance": attendance,
     "loans": loans,
 }

@@ -387,6 +387,7 @@ def _write_enrollments(frame: pl.DataFrame, term: Term) -> set[int]:
         pl.col("class_name").fill_null(""),
         pl.col("boarding").fill_null(False),
         pl.col("status").fill_null("enrolled"),
+        pl.col("status_date").alias("status_changed_on"),
         pl.col("major").fill_null(""),
         pl.col("major_category").fill_null(""),
     )

@@ -37,6 +37,7 @@ from notoneless.registry.models import Enrollment, ImportRun, School
 SCALES = ("tiny", "small", "yuyang")
 TERM = "2020-autumn"
 ATTENDANCE_FILE = "attendance-2020-11.csv"
+SCAN_DAY = "2020-11-30"  # the last day of the demo's attendance
 # The import's own dependency order, less what the generator does not write (national lists).
 KINDS = tuple(kind for kind in IMPORT_KINDS if kind != "hardship-list")
 EXTRA_ARGS = {"students": ("--term", TERM)}
@@ -146,6 +147,8 @@ class Command(BaseCommand):
             self.stdout.write(match_registers())
         with self.step(f"student aid: compute {TERM}"):
             self.stdout.write(setup_aid())
+        with self.step(f"dropout control: scan the absences as of {SCAN_DAY}"):
+            self.stdout.write(setup_retention())
         mark(LOADED, scale, seed)
 
     def print_accounts(self, password: str, not_ours: list[str], url: str) -> None:
@@ -260,6 +263,19 @@ def setup_aid() -> str:
         return "  no student roster for the term: nothing to compute"
     outcome = compute_term(term_code=TERM, acting_user=None)
     return f"  {outcome.added + outcome.unchanged:,} entitlements for {outcome.students:,} students"
+
+
+def setup_retention() -> str:
+    """The dropout scan over the imported absences, as the bureau runs it with ``retention scan``."""
+    from datetime import date
+
+    from notoneless.retention.actions import NoTerm, scan
+
+    try:
+        result = scan(as_of=date.fromisoformat(SCAN_DAY), acting_user=None)
+    except NoTerm:
+        return "  no term holds the scan day: nothing to scan"
+    return f"  {result.opened:,} cases opened (suspected dropouts)"
 
 
 def run_import(kind: str, path: Path, issues: Path) -> dict[str, Any]:
