@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "notoneless.retention",
     "notoneless.aid",
     "notoneless.matching",
+    "notoneless.care",
+    "notoneless.inclusion",
+    "notoneless.outreach",
     "notoneless.demo",
     "notoneless.web",
 ]

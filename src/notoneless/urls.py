@@ -7,5 +7,8 @@ urlpatterns = [
     path("aid/", include("notoneless.aid.urls")),
     path("matching/", include("notoneless.matching.urls")),
     path("retention/", include("notoneless.retention.urls")),
+    path("care/", include("notoneless.care.urls")),
+    path("inclusion/", include("notoneless.inclusion.urls")),
+    path("outreach/", include("notoneless.outreach.urls")),
     path("", include("notoneless.web.urls")),
 ]

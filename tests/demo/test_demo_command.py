@@ -296,6 +296,14 @@ def test_a_tiny_demo_end_to_end_generates_imports_and_restarts_in_seconds(settin
         school=school_officer.school, term__code="2020-autumn"
     ).exists()
     assert f"{truth['counts']['students']:,} rows" in output
+    teacher = User.objects.select_related("teacher").get(username="teacher")
+    assert teacher.teacher is not None and teacher.teacher.school_id == teacher.school_id
+    from notoneless.care.models import Pairing
+    from notoneless.retention.models import ScanRun
+
+    assert Pairing.objects.exists() and ScanRun.objects.exists()
+    for step in ("care:", "inclusion:", "outreach:", "dropout control:"):
+        assert step in output
 
     started = time.monotonic()
     again = run_demo()

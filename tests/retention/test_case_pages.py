@@ -115,3 +115,16 @@ def test_the_auditor_may_not_print_a_notice(county: County, tmp_path: Path):
     case = open_case(county, tmp_path)
     response = county.client("auditor").get(reverse("retention_notice", args=[case.pk]))
     assert response.status_code == 403
+
+
+def test_the_navigation_offers_dropout_control_and_attendance_to_the_roles_that_use_them(
+    county: County,
+):
+    from notoneless.web.nav import navigation
+
+    def keys(persona: str) -> set[str]:
+        return {item.key for item in navigation(county.user(persona))}
+
+    assert {"retention", "attendance"} <= keys("teacher_a")
+    assert "retention" in keys("township_a") and "attendance" not in keys("township_a")
+    assert "retention" not in keys("aid_officer")

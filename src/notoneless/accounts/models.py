@@ -38,6 +38,15 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff_accounts",
     )
+    teacher = models.OneToOneField(
+        "registry.Teacher",
+        verbose_name=_("teacher record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        help_text=_("the teachers' register row of a teacher's account (pairings, home teaching)"),
+    )
 
     class Meta:
         verbose_name = _("account")

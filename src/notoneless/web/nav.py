@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from notoneless.accounts.models import Role, User
 from notoneless.aid.views.access import may_read_aid
+from notoneless.care.access import may_read_care
+from notoneless.inclusion.access import may_read_inclusion
 from notoneless.matching.selectors import may_review
+from notoneless.outreach.access import may_read_outreach
 from notoneless.retention.access import may_read_retention, may_record_attendance
 from notoneless.web.uploads import may_import
 
@@ -32,6 +35,9 @@ CARDS_PAGE = NavItem("aid", "aid_cards_current", _("Household policy cards"))
 MATCHING_PAGE = NavItem("matching", "matching_index", _("Matching"))
 RETENTION_PAGE = NavItem("retention", "retention_dashboard", _("Dropout control"))
 ATTENDANCE_PAGE = NavItem("attendance", "retention_attendance", _("Take attendance"))
+CARE_PAGE = NavItem("care", "care_index", _("Care"))
+INCLUSION_PAGE = NavItem("inclusion", "inclusion_index", _("Inclusive education"))
+OUTREACH_PAGE = NavItem("outreach", "outreach_index", _("Outreach"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -54,6 +60,12 @@ def navigation(user: User) -> list[NavItem]:
         items.append(RETENTION_PAGE)
     if may_record_attendance(user):
         items.append(ATTENDANCE_PAGE)
+    if may_read_care(user):
+        items.append(CARE_PAGE)
+    if may_read_inclusion(user):
+        items.append(INCLUSION_PAGE)
+    if may_read_outreach(user):
+        items.append(OUTREACH_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +27,33 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from notoneless.accounts.models import Role, User
 from notoneless.audit import actions as audit
 from notoneless.audit.models import AuditEntry
 from notoneless.registry.imports import KINDS as IMPORT_KINDS
-from notoneless.registry.models import Enrollment, ImportRun, School
+from notoneless.registry.models import Enrollment, ImportRun, School, Teacher
 
 SCALES = ("tiny", "small", "yuyang")
 TERM = "2020-autumn"
 ATTENDANCE_FILE = "attendance-2020-11.csv"
 SCAN_DAY = "2020-11-30"  # the last day of the demo's attendance
+# each app's demo set-up, run through its own actions as its users would
+CARE_INCLUSION_OUTREACH = (
+    (
+        "care: pair the special-group children with helpers and log their support",
+        "notoneless.care.demo",
+    ),
+    (
+        "inclusion: placements decided, plans and home-teaching sessions",
+        "notoneless.inclusion.demo",
+    ),
+    (
+        "outreach: campaigns, household visits with the survey, policy cards",
+        "notoneless.outreach.demo",
+    ),
+)
 # The import's own dependency order, less what the generator does not write (national lists).
 KINDS = tuple(kind for kind in IMPORT_KINDS if kind != "hardship-list")
 EXTRA_ARGS = {"students": ("--term", TERM)}
@@ -149,6 +165,9 @@ class Command(BaseCommand):
             self.stdout.write(setup_aid())
         with self.step(f"dropout control: scan the absences as of {SCAN_DAY}"):
             self.stdout.write(setup_retention())
+        for title, setup in CARE_INCLUSION_OUTREACH:
+            with self.step(title):
+                self.stdout.write("  " + import_module(setup).setup().strip())
         mark(LOADED, scale, seed)
 
     def print_accounts(self, password: str, not_ours: list[str], url: str) -> None:
@@ -333,6 +352,16 @@ def demo_school() -> School:
     return school
 
 
+def demo_teacher(school: School) -> Teacher | None:
+    """The teacher of the demo school the account acts as: one who teaches a disabled child at home
+    if the school has one, then the one who helps the most children (care pairings)."""
+    teachers = Teacher.objects.filter(school=school, account__isnull=True).annotate(
+        plans=Count("inclusion_plan_versions", distinct=True),
+        helped=Count("pairings", distinct=True),
+    )
+    return teachers.order_by("-plans", "-helped", "pk").first()
+
+
 def ensure_accounts(folder: Path) -> tuple[str, list[str]]:
     """One account per role, created once with a shared password (kept in a 600 file).
 
@@ -343,7 +372,7 @@ def ensure_accounts(folder: Path) -> tuple[str, list[str]]:
     school = demo_school()
     scope: dict[str, dict[str, object]] = {
         Role.SCHOOL_OFFICER: {"school": school},
-        Role.TEACHER: {"school": school},
+        Role.TEACHER: {"school": school, "teacher": demo_teacher(school)},
         Role.TOWNSHIP_OFFICER: {"township": school.township},
         Role.COUNTY_ADMIN: {"is_staff": True, "is_superuser": True},
     }

@@ -1,0 +1,1 @@
+"""Care rules as data: ``care.toml``, loaded and checked by ``notoneless.care.care_rules``."""

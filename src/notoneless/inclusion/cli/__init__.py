@@ -1,0 +1,13 @@
+"""``notoneless inclusion SUBCOMMAND``: inclusive education from a terminal. Each module here adds its
+subcommands with ``register(subparsers)``; a subcommand's function takes the command and its options."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+MODULES = ("placements", "compliance")
+
+
+def modules() -> list[ModuleType]:
+    return [importlib.import_module(f"{__name__}.{name}") for name in MODULES]

@@ -1,0 +1,95 @@
+"""``inclusion placements propose|list|review-due``: the rules' proposals for every school-age disabled
+child without one, the placements, and the decisions whose yearly review is due."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from notoneless.inclusion import selectors
+from notoneless.inclusion.cli.common import county_actor
+from notoneless.inclusion.models import Placement
+from notoneless.inclusion.placements import propose_all
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("placements", help="placement proposals, decisions and reviews (安置)")
+    actions = p.add_subparsers(dest="placements_action", required=True, metavar="ACTION")
+    propose = actions.add_parser(
+        "propose",
+        help="propose a placement from the rules for every school-age disabled child without one",
+    )
+    propose.add_argument("--on", type=date.fromisoformat, metavar="DATE", help="default: today")
+    propose.add_argument("--json", action="store_true")
+    propose.set_defaults(run=run_propose)
+    listing = actions.add_parser("list", help="the placements (default: all)")
+    listing.add_argument("--status", choices=Placement.Status.values)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=run_list)
+    due = actions.add_parser("review-due", help="decisions whose yearly review is due")
+    due.add_argument("--as-of", type=date.fromisoformat, metavar="DATE", help="default: today")
+    due.add_argument("--within", type=int, default=30, metavar="DAYS")
+    due.add_argument("--json", action="store_true")
+    due.set_defaults(run=run_review_due)
+
+
+def run_propose(command: BaseCommand, options: dict[str, Any]) -> None:
+    result = propose_all(acting_user=county_actor(), on=options["on"])
+    if options["json"]:
+        payload = {
+            "on": result.on.isoformat(),
+            "proposed": result.proposed,
+            "already": result.already,
+            "by_setting": result.by_setting,
+        }
+        command.stdout.write(json.dumps(payload, ensure_ascii=False))
+        return
+    settings = ", ".join(f"{k} {n}" for k, n in sorted(result.by_setting.items())) or "none"
+    command.stdout.write(
+        f"{result.proposed} proposed as of {result.on} ({settings}); {result.already} already "
+        "proposed or decided"
+    )
+
+
+def _row(p: Placement) -> dict[str, Any]:
+    return {
+        "placement": p.pk,
+        "name": p.person.name,
+        "school": p.school.name if p.school else "",
+        "township": p.township.name if p.township else "",
+        "type": p.disability_type,
+        "grade": p.grade,
+        "proposed": p.proposed_setting,
+        "status": p.status,
+        "setting": p.setting,
+        "decided_on": p.decided_on.isoformat() if p.decided_on else None,
+        "review_due": p.review_due.isoformat() if p.review_due else None,
+    }
+
+
+def _print(command: BaseCommand, rows: list[dict[str, Any]], as_json: bool, what: str) -> None:
+    if as_json:
+        command.stdout.write(json.dumps({what: rows}, ensure_ascii=False))
+        return
+    for r in rows:
+        command.stdout.write(
+            f"{r['placement']:>6}  {r['status']:<10} {r['name']}  {r['school'] or r['township']}"
+            f"  {r['type']} {r['grade']}  proposed {r['proposed']}  decided {r['setting'] or '—'}"
+            f"  review {r['review_due'] or '—'}"
+        )
+    command.stdout.write(f"{len(rows)} {what}")
+
+
+def run_list(command: BaseCommand, options: dict[str, Any]) -> None:
+    rows = [_row(p) for p in selectors.placements_for(county_actor(), options["status"] or "")]
+    _print(command, rows, options["json"], "placements")
+
+
+def run_review_due(command: BaseCommand, options: dict[str, Any]) -> None:
+    as_of = options["as_of"] or timezone.localdate()
+    due = selectors.review_due(county_actor(), as_of, options["within"])
+    _print(command, [_row(p) for p in due], options["json"], "reviews due")

@@ -1,0 +1,219 @@
+"""Recording a home-teaching session (送教上门). A session is recorded as held only when all six elements
+are present (六落实: teacher, student, plan, class hours, lesson plan, record-book entry) and the guardian
+confirmed it (a signature photo, or the plan's confirmation code typed in by the teacher). A session
+missing anything is refused with the element named, and nothing is stored: no row, no file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.hashers import check_password
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from notoneless.accounts.models import Role
+from notoneless.audit.actions import record
+from notoneless.inclusion.access import may_record_sessions
+from notoneless.inclusion.errors import InclusionRefused
+from notoneless.inclusion.models import Plan, Session
+from notoneless.inclusion.rules import home_teaching_rules
+from notoneless.inclusion.selectors import plan_scope, version_in_force
+from notoneless.registry.models import Person, Teacher
+from notoneless.web.attachments import AttachmentRefused, store_attachment
+
+__all__ = ["ELEMENTS", "record_session"]
+
+# the six elements and the confirmation, in the order they are checked: (field, Chinese, English)
+ELEMENTS = (
+    ("teacher", "送教教师", "the teacher"),
+    ("student", "学生", "the student"),
+    ("plan", "送教方案", "the plan"),
+    ("class_hours", "课时", "the class hours"),
+    ("lesson_plan", "教案", "the lesson plan (text or attachment)"),
+    ("record_entry", "送教记录", "the record-book entry"),
+    ("confirmation", "监护人确认", "the guardian's confirmation (signature photo or code)"),
+)
+_LABELS = {f: (zh, en) for f, zh, en in ELEMENTS}
+
+
+def _missing(field: str) -> InclusionRefused:
+    zh, en = _LABELS[field]
+    return InclusionRefused(
+        f"缺少{zh}，不能记为已送教（六落实）/ {field}: {en} is missing; the session is not recorded",
+        field=field,
+    )
+
+
+def _hours(value: Decimal | str | float | None) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        raise InclusionRefused(
+            "课时须为数字 / class_hours: not a number", field="class_hours"
+        ) from None
+    return hours
+
+
+@contextmanager
+def _stored_files() -> Iterator[list[str]]:
+    """Paths stored while recording; removed again when the recording fails."""
+    paths: list[str] = []
+    try:
+        yield paths
+    except BaseException:
+        for path in paths:
+            default_storage.delete(path)
+        raise
+
+
+def record_session(
+    *,
+    acting_user: Any,
+    plan: Plan | None,
+    student: Person | None,
+    teacher: Teacher | None,
+    held_on: date | None,
+    class_hours: Decimal | str | float | None,
+    lesson_plan: str = "",
+    lesson_plan_file: File | None = None,
+    record_entry: str = "",
+    signature_photo: File | None = None,
+    confirmation_code: str = "",
+) -> Session:
+    """Record a session held on ``held_on`` under the plan version in force that day. A teacher records
+    as the account's own teacher row; an officer enters one from the paper record book, naming the
+    teacher. The teacher must be named in the version in force."""
+    if not may_record_sessions(acting_user):
+        raise InclusionRefused("无权记录送教 / this account cannot record sessions")
+    if acting_user.role == Role.TEACHER and teacher is None:
+        teacher = acting_user.teacher
+    hours = _hours(class_hours)
+    lesson_plan, record_entry = lesson_plan.strip(), record_entry.strip()
+    code = confirmation_code.strip()
+    present = {
+        "teacher": teacher is not None,
+        "student": student is not None,
+        "plan": plan is not None,
+        "class_hours": hours is not None and hours > 0,
+        "lesson_plan": bool(lesson_plan) or lesson_plan_file is not None,
+        "record_entry": bool(record_entry),
+        "confirmation": signature_photo is not None or bool(code),
+    }
+    for field, _zh, _en in ELEMENTS:
+        if not present[field]:
+            raise _missing(field)
+    assert plan is not None and student is not None and teacher is not None and hours is not None
+    if not Plan.objects.filter(plan_scope(acting_user), pk=plan.pk).exists():
+        raise InclusionRefused("该方案不在您的管辖范围 / plan: not in your scope", field="plan")
+    if student.pk != plan.person_id:
+        raise InclusionRefused(
+            "学生与送教方案不符 / student: the plan is another child's", field="student"
+        )
+    if not plan.home_teaching:
+        raise InclusionRefused(
+            "该儿童的安置不是送教上门 / plan: the child is not in home-delivered teaching",
+            field="plan",
+        )
+    if acting_user.role == Role.TEACHER and teacher.pk != acting_user.teacher_id:
+        raise InclusionRefused(
+            "教师只能记录本人的送教 / teacher: a teacher records their own sessions",
+            field="teacher",
+        )
+    if held_on is None:
+        raise InclusionRefused("请填写送教日期 / held_on is required", field="held_on")
+    if held_on > timezone.localdate():
+        raise InclusionRefused(
+            "送教日期不能是将来 / held_on: the date is in the future", field="held_on"
+        )
+    version = version_in_force(plan, held_on)
+    if version is None:
+        raise InclusionRefused(
+            "该日期没有生效的送教方案 / held_on: no version of the plan is in force that day",
+            field="held_on",
+        )
+    if not version.teachers.filter(pk=teacher.pk).exists():
+        raise InclusionRefused(
+            f"第{version.number}版方案未指定该教师 / teacher: not named in version {version.number} "
+            "of the plan",
+            field="teacher",
+        )
+    limit = home_teaching_rules().max_hours_per_session
+    if hours > limit or hours != hours.quantize(Decimal("0.1")):
+        raise InclusionRefused(
+            f"课时须在0.1到{limit}之间（保留一位小数）/ class_hours: between 0.1 and {limit}, one decimal",
+            field="class_hours",
+        )
+    code_ok = bool(plan.code_hash) and check_password(code, plan.code_hash)
+    if signature_photo is None and not code_ok:
+        raise InclusionRefused(
+            "确认码不对 / confirmation: the guardian's code does not match", field="confirmation"
+        )
+    if Session.objects.filter(plan=plan, held_on=held_on).exists():
+        raise InclusionRefused(
+            f"{held_on}已记录过送教 / held_on: a session on {held_on} is already recorded",
+            field="held_on",
+        )
+    with _stored_files() as stored:
+        lesson_path = lesson_name = signature_path = ""
+        try:
+            if lesson_plan_file is not None:
+                kept = store_attachment(lesson_plan_file, folder="inclusion")
+                stored.append(kept.path)
+                lesson_path, lesson_name = kept.path, kept.original_name
+        except AttachmentRefused as refusal:
+            raise InclusionRefused(
+                f"教案附件 / lesson_plan_file: {refusal}", field="lesson_plan_file"
+            ) from None
+        try:
+            if signature_photo is not None:
+                kept = store_attachment(signature_photo, folder="inclusion")
+                if kept.kind == "pdf":
+                    stored.append(kept.path)
+                    raise AttachmentRefused("签字须为照片 / the signature must be a photo")
+                stored.append(kept.path)
+                signature_path = kept.path
+        except AttachmentRefused as refusal:
+            raise InclusionRefused(
+                f"签字照片 / signature_photo: {refusal}", field="signature_photo"
+            ) from None
+        with transaction.atomic():
+            session = Session.objects.create(
+                plan=plan,
+                version=version,
+                person=student,
+                teacher=teacher,
+                held_on=held_on,
+                class_hours=hours,
+                lesson_plan=lesson_plan,
+                lesson_plan_file=lesson_path,
+                lesson_plan_file_name=lesson_name,
+                record_entry=record_entry,
+                confirmation=Session.Confirmation.PHOTO
+                if signature_path
+                else Session.Confirmation.CODE,
+                signature_file=signature_path,
+                recorded_by=acting_user if acting_user.pk else None,
+            )
+            record(
+                "inclusion.session",
+                acting_user=acting_user,
+                object_type="plan",
+                object_id=plan.pk,
+                detail={
+                    "session": session.pk,
+                    "held_on": held_on.isoformat(),
+                    "hours": str(hours),
+                    "teacher": teacher.pk,
+                    "version": version.number,
+                    "confirmation": session.confirmation,
+                },
+            )
+    return session

@@ -1,0 +1,1 @@
+"""The inclusion pages (全纳教育)."""

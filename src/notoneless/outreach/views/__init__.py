@@ -1,0 +1,1 @@
+"""The publicity pages (``urls.py``)."""
