@@ -3,22 +3,18 @@ suggestion and the required frequency of contact, as data, loaded and validated 
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from notoneless.care.models import SupportKind
+from notoneless.lib.rulesfile import RulesError, load_model
 
 __all__ = ["RULES_FILE", "CareRules", "Requirement", "RulesError", "default_rules", "load_rules"]
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "care.toml"
-
-
-class RulesError(ValueError):
-    """The rules file is malformed; the message names the file and the key."""
 
 
 class Requirement(BaseModel):
@@ -49,17 +45,7 @@ class CareRules(BaseModel):
 
 def load_rules(path: Path = RULES_FILE) -> CareRules:
     """Read and check a rules file: positive limits, known kinds and periods, no unknown key."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
-    try:
-        return CareRules.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise RulesError(f"{path.name}: {problems}") from None
+    return load_model(path, CareRules)
 
 
 @cache

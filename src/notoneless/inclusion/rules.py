@@ -3,22 +3,21 @@ teaching's frequency, hours and pauses (``rules/home_teaching.toml``), loaded an
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StrictInt,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
+from notoneless.lib.rulesfile import RulesError, load_model
 from notoneless.registry.choices import DisabilityType
 
 __all__ = [
@@ -43,10 +42,6 @@ SETTINGS = ("regular", "special_school", "home")
 SEVERITIES = ("severe", "moderate", "mild")
 Positive = Annotated[StrictInt, Field(gt=0)]
 Grade = Annotated[StrictInt, Field(ge=1, le=4)]
-
-
-class RulesError(ValueError):
-    """A rules file is malformed; the message names the file and the key."""
 
 
 def _setting(value: str) -> str:
@@ -148,29 +143,12 @@ class HomeTeachingRules(BaseModel):
         return Decimal(self.yearly_class_hours) / Decimal(self.teaching_weeks_per_year)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _load(path: Path, model: type[M]) -> M:
-    try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise RulesError(f"{path.name}: {problems}") from None
-
-
 def load_placement(path: Path = PLACEMENT_FILE) -> PlacementRules:
-    return _load(path, PlacementRules)
+    return load_model(path, PlacementRules)
 
 
 def load_home_teaching(path: Path = HOME_TEACHING_FILE) -> HomeTeachingRules:
-    return _load(path, HomeTeachingRules)
+    return load_model(path, HomeTeachingRules)
 
 
 @cache

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 from django.utils.translation import get_language
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from notoneless.lib.rulesfile import RulesError, load_model
 
 __all__ = ["SURVEY_FILE", "Question", "Survey", "SurveyError", "default_survey", "load_survey"]
 
@@ -18,7 +19,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=_CODE.pattern)]
 
 
-class SurveyError(ValueError):
+class SurveyError(RulesError):
     """The survey file is malformed; the message names the file and the key."""
 
 
@@ -62,17 +63,7 @@ class Survey(BaseModel):
 
 def load_survey(path: Path = SURVEY_FILE) -> Survey:
     """Read and check a survey file: unique codes, each question with its text, no unknown key."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SurveyError(f"{path.name}: not valid TOML: {exc}") from exc
-    try:
-        return Survey.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise SurveyError(f"{path.name}: {problems}") from None
+    return load_model(path, Survey, SurveyError)
 
 
 @cache

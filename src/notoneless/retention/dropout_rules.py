@@ -3,23 +3,19 @@ validated here."""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from notoneless.lib.rulesfile import RulesError, load_model
 from notoneless.retention.models import CaseStep
 
 __all__ = ["RULES_FILE", "DropoutRules", "RulesError", "StepPlan", "default_rules", "load_rules"]
 
 Count = Annotated[StrictInt, Field(gt=0)]
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "dropout.toml"
-
-
-class RulesError(ValueError):
-    """The rules file is malformed; the message names the file and the key."""
 
 
 class StepPlan(BaseModel):
@@ -53,17 +49,7 @@ class DropoutRules(BaseModel):
 
 def load_rules(path: Path = RULES_FILE) -> DropoutRules:
     """Read and check a rules file: every threshold present and a positive integer, no unknown key."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
-    try:
-        return DropoutRules.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise RulesError(f"{path.name}: {problems}") from None
+    return load_model(path, DropoutRules)
 
 
 @cache

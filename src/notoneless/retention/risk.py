@@ -13,7 +13,6 @@ frames:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,11 +28,11 @@ from pydantic import (
     Field,
     StrictFloat,
     StrictInt,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
+from notoneless.lib.rulesfile import RulesError, load_model
 from notoneless.registry.imports import db
 from notoneless.registry.models import (
     AssistanceRecord,
@@ -48,7 +47,6 @@ from notoneless.registry.models import (
 from notoneless.registry.school_age import school_age_rule
 from notoneless.retention import bulk
 from notoneless.retention.access import may_read_retention
-from notoneless.retention.dropout_rules import RulesError
 
 __all__ = [
     "FEATURES",
@@ -198,15 +196,7 @@ class RiskRules(BaseModel):
 
 def load_risk_rules(path: Path = RISK_FILE) -> RiskRules:
     """Read and check a risk rules file; an error names the file and the key (a factor by its key)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RiskRulesError(f"{path.name}: not valid TOML: {exc}") from exc
-    try:
-        return RiskRules.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"{_where(e['loc'], raw)}: {e['msg']}" for e in exc.errors())
-        raise RiskRulesError(f"{path.name}: {problems}") from None
+    return load_model(path, RiskRules, RiskRulesError, locate=_where)
 
 
 def _where(loc: Sequence[int | str], raw: dict[str, Any]) -> str:
