@@ -9,6 +9,7 @@ some quiet since September (overdue), a few never contacted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from notoneless.accounts.models import Role, User
@@ -57,9 +58,9 @@ def _helper(teacher: Teacher) -> User:
     )
 
 
-def _pair_everyone(start: date) -> tuple[int, int]:
-    made = schools = 0
-    for school in School.objects.order_by("code"):
+def _pair_everyone(start: date, schools: Iterable[School]) -> tuple[int, int]:
+    made = paired = 0
+    for school in schools:
         officer = _officer(school)
         plan = selectors.suggestion(officer, school, start)
         if not plan.proposals:
@@ -71,8 +72,8 @@ def _pair_everyone(start: date) -> tuple[int, int]:
             started_on=start,
         )
         made += len(done)
-        schools += 1
-    return made, schools
+        paired += 1
+    return made, paired
 
 
 def _log(start: date, until: date) -> int:
@@ -106,17 +107,19 @@ def _log(start: date, until: date) -> int:
     return logged
 
 
-def setup() -> str:
-    """Pair every school's special-group children (suggestion confirmed as the school's officer) and
-    log the autumn term's support up to the end of November. Does nothing twice."""
+def setup(schools: Iterable[School] | None = None) -> str:
+    """Pair the special-group children of ``schools`` (default: every school), the suggestion
+    confirmed as the school's officer, and log the autumn term's support up to the end of November.
+    Does nothing twice."""
     term = current_term()
     if term is None:
         return "帮扶：没有学期，跳过 / care: no term, skipped"
     start = term.start_date
     until = min(date(term.start_date.year, 11, 30), term.end_date)
-    made, schools = _pair_everyone(start)
+    chosen = School.objects.order_by("code") if schools is None else schools
+    made, paired = _pair_everyone(start, chosen)
     logged = 0 if SupportEntry.objects.exists() else _log(start, until)
     return (
-        f"帮扶：{schools} 所学校新结对 {made} 对，帮扶记录 {logged} 条 / care: {made} pairings in "
-        f"{schools} schools, {logged} support entries"
+        f"帮扶：{paired} 所学校新结对 {made} 对，帮扶记录 {logged} 条 / care: {made} pairings in "
+        f"{paired} schools, {logged} support entries"
     )

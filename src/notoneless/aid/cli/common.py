@@ -71,16 +71,3 @@ def named_user(options: dict[str, Any]) -> User:
     if user is None:
         raise CommandError("this action needs --user USERNAME / 请用 --user 指明操作人")
     return user
-
-
-def find_student(user: Any, text: str) -> Any:
-    from notoneless.registry.selectors import search_students
-
-    found = search_students(user, text, limit=2)
-    if not found:
-        raise CommandError(f"no student {text!r} in your scope / 找不到该学生")
-    if len(found) > 1:
-        raise CommandError(
-            f"{text!r} matches several students; give the student number / 请给出学籍号"
-        )
-    return found[0]

@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from notoneless.aid import compute, ledger, selectors, workflow
 from notoneless.aid.cli.common import (
     add_user,
-    find_student,
     named_user,
     reader,
     wan,
@@ -20,6 +19,7 @@ from notoneless.aid.cli.common import (
 )
 from notoneless.lib import money as lib_money
 from notoneless.registry.choices import Stage
+from notoneless.registry.cli import find_student
 from notoneless.registry.models import School
 
 

@@ -1,16 +1,30 @@
 """``care log [--school CODE] [--overdue] [--json]``: the pairs in force with their last contact and
-overdue flags (the support log itself is kept by the helpers on the pages)."""
+overdue flags.
+
+``care log add --pair ID --kind KIND --date DATE [--notes TEXT] [--attachment FILE ...] --user U``: the
+pair's helper logs one act of support (``actions.log_support``) with photos or signed forms, passed as
+Django files like the page's uploads: a file that is not a photo or PDF, or too large, refuses the
+entry and nothing is stored."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from notoneless.care import selectors
-from notoneless.care.cli.common import acting_user, as_of, school_by_code
+from notoneless.care import actions, selectors
+from notoneless.care.cli.common import (
+    acting_user,
+    add_writer,
+    as_of,
+    find_pairing,
+    opened_files,
+    school_by_code,
+)
+from notoneless.care.models import SupportKind
 
 
 def register(sub: Any) -> None:
@@ -21,6 +35,23 @@ def register(sub: Any) -> None:
     p.add_argument("--user", metavar="USERNAME", help="read as this account (default: the county)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_log)
+    inner = p.add_subparsers(dest="log_action", required=False, metavar="ACTION")
+    a = inner.add_parser("add", help="the pair's helper logs one act of support (帮扶记录)")
+    a.add_argument("--pair", required=True, type=int, metavar="ID", help="the pairing's number")
+    a.add_argument("--kind", required=True, choices=SupportKind.values)
+    a.add_argument("--date", required=True, type=date.fromisoformat, metavar="DATE")
+    a.add_argument("--notes", default="", metavar="TEXT")
+    a.add_argument(
+        "--attachment",
+        action="extend",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a photo (JPEG, PNG, WebP) or PDF; several allowed",
+    )
+    add_writer(a)
+    a.set_defaults(run=run_add)
 
 
 def run_log(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -53,3 +84,21 @@ def run_log(command: BaseCommand, options: dict[str, Any]) -> None:
         late = f"\t逾期 overdue: {','.join(r['overdue'])}" if r["overdue"] else ""
         command.stdout.write(f"{r['child']}\t{r['teacher']}\t{r['last_contact'] or '—'}{late}")
     command.stdout.write(f"{len(rows)} 对 / pairs")
+
+
+def run_add(command: BaseCommand, options: dict[str, Any]) -> None:
+    user = acting_user(options["user"])
+    pairing = find_pairing(user, options["pair"])
+    with opened_files(options["attachment"]) as files:
+        entry = actions.log_support(
+            pairing=pairing,
+            kind=options["kind"],
+            on=options["date"],
+            notes=options["notes"],
+            files=files,
+            acting_user=user,
+        )
+    command.stdout.write(
+        f"帮扶记录 {entry.pk}: {pairing.person.name} {entry.on} {entry.kind}, "
+        f"{len(files)} 个附件 / attachments"
+    )

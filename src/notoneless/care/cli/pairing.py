@@ -1,5 +1,10 @@
 """``care pairing suggest --school CODE [--apply] [--json]``: helpers proposed for every unpaired
-special-group child of a school; ``--apply`` confirms them all (as ``--user``, default the county)."""
+special-group child of a school; ``--apply`` confirms them all (as ``--user``, default the county).
+
+``care pairing helpers --school CODE [--json]``: the teachers who may help there, with their load.
+``care pairing add STUDENT --teacher ID|NAME [--school CODE] [--started-on DATE] --user U``: one
+pairing (``actions.pair``, the load limit and the school checked there).
+``care pairing end ID --on DATE --reason TEXT --user U``: end a pairing (``actions.end_pairing``)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,17 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from notoneless.care import actions, selectors
-from notoneless.care.cli.common import acting_user, as_of, school_by_code
+from notoneless.care.care_rules import default_rules
+from notoneless.care.cli.common import (
+    acting_user,
+    add_writer,
+    as_of,
+    find_helper,
+    find_pairing,
+    school_by_code,
+    school_of,
+)
+from notoneless.registry.cli import find_student
 
 
 def register(sub: Any) -> None:
@@ -23,6 +38,27 @@ def register(sub: Any) -> None:
     s.add_argument("--user", metavar="USERNAME", help="act as this account (default: the county)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=run_suggest)
+
+    h = inner.add_parser("helpers", help="the teachers who may help a school's children, with load")
+    h.add_argument("--school", required=True, metavar="CODE", help="10-digit school code")
+    h.add_argument("--user", metavar="USERNAME", help="read as this account (default: the county)")
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(run=run_helpers)
+
+    a = inner.add_parser("add", help="pair a helper teacher with a special-group child")
+    a.add_argument("student", metavar="STUDENT", help="student number, resident ID or name")
+    a.add_argument("--teacher", required=True, metavar="ID|NAME", help="see `pairing helpers`")
+    a.add_argument("--school", metavar="CODE", help="the child's school (default: this term's)")
+    a.add_argument("--started-on", type=date.fromisoformat, metavar="DATE", help="default: today")
+    add_writer(a)
+    a.set_defaults(run=run_add)
+
+    e = inner.add_parser("end", help="end a pairing (its log stays)")
+    e.add_argument("pairing", type=int, metavar="ID", help="the pairing's number (`care log`)")
+    e.add_argument("--on", required=True, type=date.fromisoformat, metavar="DATE")
+    e.add_argument("--reason", required=True, metavar="TEXT")
+    add_writer(e)
+    e.set_defaults(run=run_end)
 
 
 def run_suggest(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -75,3 +111,45 @@ def run_suggest(command: BaseCommand, options: dict[str, Any]) -> None:
         command.stdout.write(
             f"建议 {len(rows)} 项，加 --apply 确认 / {len(rows)} proposals; --apply confirms"
         )
+
+
+def run_helpers(command: BaseCommand, options: dict[str, Any]) -> None:
+    user = acting_user(options["user"])
+    school = school_by_code(user, options["school"])
+    limit = default_rules().load_limit
+    rows = [
+        {"teacher": t.pk, "name": t.name, "school": t.school.code, "load": t.load}  # type: ignore[attr-defined]
+        for t in selectors.helpers_for(school).select_related("school")
+    ]
+    if options["json"]:
+        out = {"school": school.code, "limit": limit, "helpers": rows}
+        command.stdout.write(json.dumps(out, ensure_ascii=False))
+        return
+    for r in rows:
+        command.stdout.write(f"{r['teacher']:>6}  {r['name']}\t{r['load']}/{limit}")
+    command.stdout.write(f"{len(rows)} 名教师 / teachers")
+
+
+def run_add(command: BaseCommand, options: dict[str, Any]) -> None:
+    user = acting_user(options["user"])
+    student = find_student(user, options["student"], options["school"])
+    school = school_by_code(user, school_of(student, options["school"]))
+    teacher = find_helper(school, options["teacher"])
+    made = actions.pair(
+        person=student.person,
+        teacher=teacher,
+        acting_user=user,
+        started_on=options["started_on"],
+    )
+    command.stdout.write(
+        f"结对 {made.pk}: {teacher.name} → {student.person.name} ({made.started_on}) / paired"
+    )
+
+
+def run_end(command: BaseCommand, options: dict[str, Any]) -> None:
+    user = acting_user(options["user"])
+    pairing = find_pairing(user, options["pairing"])
+    actions.end_pairing(
+        pairing=pairing, ended_on=options["on"], reason=options["reason"], acting_user=user
+    )
+    command.stdout.write(f"结对 {pairing.pk} 已结束 {pairing.ended_on} / pairing ended")

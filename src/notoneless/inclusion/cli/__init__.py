@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-MODULES = ("placements", "compliance")
+MODULES = ("assessments", "placements", "plans", "sessions", "compliance")
 
 
 def modules() -> list[ModuleType]:

@@ -1,5 +1,9 @@
 """``inclusion placements propose|list|review-due``: the rules' proposals for every school-age disabled
-child without one, the placements, and the decisions whose yearly review is due."""
+child without one, the placements, and the decisions whose yearly review is due.
+
+``inclusion placements decide ID --setting S --member NAME ... --reason TEXT --guardian NAME --consent
+--consent-on DATE --decided-on DATE [--special-support] --user U``: the expert committee's decision,
+recorded by the county administrator (``actions.decide_placement``)."""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from notoneless.inclusion import actions as inclusion_actions
 from notoneless.inclusion import selectors
-from notoneless.inclusion.cli.common import county_actor
-from notoneless.inclusion.models import Placement
+from notoneless.inclusion.cli.common import add_writer, county_actor, placement_of, writer
+from notoneless.inclusion.models import Placement, Setting
 from notoneless.inclusion.placements import propose_all
 
 
@@ -35,6 +40,24 @@ def register(sub: Any) -> None:
     due.add_argument("--within", type=int, default=30, metavar="DAYS")
     due.add_argument("--json", action="store_true")
     due.set_defaults(run=run_review_due)
+    decide = actions.add_parser("decide", help="record the expert committee's decision")
+    decide.add_argument("placement", type=int, metavar="ID", help="the placement's number")
+    decide.add_argument("--setting", required=True, choices=Setting.values)
+    decide.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a committee member who took the decision (repeat for each)",
+    )
+    decide.add_argument("--reason", required=True, metavar="TEXT")
+    decide.add_argument("--guardian", required=True, metavar="NAME", help="the guardian's name")
+    decide.add_argument("--consent", action="store_true", help="the guardian consents")
+    decide.add_argument("--consent-on", type=date.fromisoformat, metavar="DATE")
+    decide.add_argument("--decided-on", type=date.fromisoformat, metavar="DATE")
+    decide.add_argument("--special-support", action="store_true", help="needs an individual plan")
+    add_writer(decide)
+    decide.set_defaults(run=run_decide)
 
 
 def run_propose(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -93,3 +116,23 @@ def run_review_due(command: BaseCommand, options: dict[str, Any]) -> None:
     as_of = options["as_of"] or timezone.localdate()
     due = selectors.review_due(county_actor(), as_of, options["within"])
     _print(command, [_row(p) for p in due], options["json"], "reviews due")
+
+
+def run_decide(command: BaseCommand, options: dict[str, Any]) -> None:
+    user = writer(options)
+    placement = inclusion_actions.decide_placement(
+        placement=placement_of(user, options["placement"]),
+        setting=options["setting"],
+        special_support=options["special_support"],
+        committee_members=options["member"],
+        reason=options["reason"],
+        guardian_name=options["guardian"],
+        guardian_consent=options["consent"],
+        consent_on=options["consent_on"],
+        decided_on=options["decided_on"],
+        acting_user=user,
+    )
+    command.stdout.write(
+        f"placement {placement.pk} of {placement.person.name} decided: {placement.setting}, "
+        f"review due {placement.review_due} / 已决定"
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-MODULES = ("reports",)
+MODULES = ("reports", "visits", "cards")
 
 
 def modules() -> list[ModuleType]:

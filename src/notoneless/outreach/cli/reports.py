@@ -1,5 +1,5 @@
 """``outreach coverage | awareness | follow-up | campaigns``: the term's figures for the whole county
-(or one township), as text or ``--json``."""
+(or one township), as text or ``--json``. ``campaigns add`` (a write) is in ``campaigns``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from notoneless.accounts.models import Role, User
 from notoneless.outreach import selectors
+from notoneless.outreach.cli.campaigns import register_writes
 from notoneless.registry.models import Division, Term
 from notoneless.registry.selectors import current_term
 
@@ -28,6 +29,8 @@ def register(sub: Any) -> None:
         p.add_argument("--township", metavar="CODE", help="only this township (12-digit code)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(run=run)
+        if name == "campaigns":
+            register_writes(p)
 
 
 def reader(options: dict[str, Any]) -> User:

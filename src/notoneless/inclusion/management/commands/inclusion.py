@@ -1,4 +1,5 @@
-"""``notoneless inclusion ...``: inclusive education (全纳教育): placements, compliance (see ``--help``)."""
+"""``notoneless inclusion ...``: inclusive education (全纳教育): assessments, placements, plans and
+pauses, home-teaching sessions, compliance (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from notoneless.inclusion.errors import InclusionRefused
 
 
 class Command(BaseCommand):
-    help = "Inclusive education: placement proposals, reviews, home-teaching compliance. 全纳教育。"
+    help = (
+        "Inclusive education: assessments, placement proposals and decisions, plans, the guardian's "
+        "code, pauses, home-teaching sessions, compliance. 全纳教育。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subparsers = parser.add_subparsers(dest="action", required=True, metavar="ACTION")

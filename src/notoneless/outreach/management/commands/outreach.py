@@ -1,5 +1,5 @@
-"""``notoneless outreach ...``: publicity (宣传): coverage, awareness, follow-up, campaigns (see
-``--help``)."""
+"""``notoneless outreach ...``: publicity (宣传): coverage, awareness, follow-up, campaigns, visits,
+policy cards (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from notoneless.outreach.errors import OutreachRefused
 
 
 class Command(BaseCommand):
-    help = "Publicity: visit coverage, awareness rates, the follow-up list, campaigns. 精准宣传。"
+    help = (
+        "Publicity: visit coverage, awareness rates, the follow-up list, campaigns, home visits, "
+        "policy cards. 精准宣传。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subparsers = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
