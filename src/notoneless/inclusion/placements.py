@@ -224,54 +224,18 @@ def decide_placement(
     who took it, why, and the guardian's consent. It supersedes the child's earlier decision; the
     review falls due ``review_after_months`` later."""
     rules = placement_rules()
-    if not may_decide_placements(acting_user):
-        raise InclusionRefused(
-            "只有县级管理员可代专家委员会录入决定 / only the county records committee decisions"
-        )
-    if (
-        not may_read_inclusion(acting_user)
-        or not Placement.objects.filter(placement_scope(acting_user), pk=placement.pk).exists()
-    ):
-        raise InclusionRefused("该安置不在您的管辖范围 / the placement is not in your scope")
-    if placement.status != Placement.Status.PROPOSED:
-        raise InclusionRefused("该安置已决定 / the placement is already decided", field="status")
-    if setting not in Setting.values:
-        raise InclusionRefused(
-            f"未知的安置方式 / setting: unknown value {setting!r}", field="setting"
-        )
-    members = [m.strip() for m in committee_members if m and m.strip()]
-    if len(members) < rules.min_committee_members:
-        raise InclusionRefused(
-            f"请填写至少{rules.min_committee_members}名专家委员会成员 / committee_members: name at least "
-            f"{rules.min_committee_members} members of the committee",
-            field="committee_members",
-        )
-    if not reason.strip():
-        raise InclusionRefused(
-            "请填写决定理由 / reason: say why the committee decided so", field="reason"
-        )
-    if not guardian_name.strip():
-        raise InclusionRefused(
-            "请填写监护人姓名 / guardian_name is required", field="guardian_name"
-        )
-    if not guardian_consent:
-        raise InclusionRefused(
-            "没有监护人同意，不能录入决定 / guardian_consent: the guardian's consent is required",
-            field="guardian_consent",
-        )
-    consent_on = _not_future(consent_on, "consent_on", "监护人同意日期")
-    decided_on = _not_future(decided_on, "decided_on", "决定日期")
-    if decided_on < placement.proposed_on:
-        raise InclusionRefused(
-            f"决定日期早于建议日期 {placement.proposed_on} / decided_on: before the proposal",
-            field="decided_on",
-        )
+    _check_may_decide(placement, acting_user)
+    members = _checked_decision(
+        setting=setting,
+        committee_members=committee_members,
+        reason=reason,
+        guardian_name=guardian_name,
+        guardian_consent=guardian_consent,
+        min_members=rules.min_committee_members,
+    )
+    consent_on, decided_on = _checked_decision_dates(placement, consent_on, decided_on)
     with transaction.atomic():
-        earlier = Placement.objects.select_for_update().filter(
-            person_id=placement.person_id, status=Placement.Status.DECIDED
-        )
-        superseded = list(earlier.values_list("pk", flat=True))
-        earlier.update(status=Placement.Status.SUPERSEDED, updated_at=timezone.now())
+        superseded = _supersede_earlier_decisions(placement)
         placement.status = Placement.Status.DECIDED
         placement.setting = setting
         placement.special_support = special_support
@@ -300,3 +264,82 @@ def decide_placement(
             },
         )
     return placement
+
+
+def _check_may_decide(placement: Placement, acting_user: Any) -> None:
+    """Only the county records committee decisions, on a proposed placement in its scope."""
+    if not may_decide_placements(acting_user):
+        raise InclusionRefused(
+            "只有县级管理员可代专家委员会录入决定 / only the county records committee decisions"
+        )
+    if (
+        not may_read_inclusion(acting_user)
+        or not Placement.objects.filter(placement_scope(acting_user), pk=placement.pk).exists()
+    ):
+        raise InclusionRefused("该安置不在您的管辖范围 / the placement is not in your scope")
+    if placement.status != Placement.Status.PROPOSED:
+        raise InclusionRefused("该安置已决定 / the placement is already decided", field="status")
+
+
+def _checked_decision(
+    *,
+    setting: str,
+    committee_members: Sequence[str],
+    reason: str,
+    guardian_name: str,
+    guardian_consent: bool,
+    min_members: int,
+) -> list[str]:
+    """A known setting, at least ``min_members`` committee members, a reason, the guardian's name and
+    consent. Returns the members named (blank entries dropped)."""
+    if setting not in Setting.values:
+        raise InclusionRefused(
+            f"未知的安置方式 / setting: unknown value {setting!r}", field="setting"
+        )
+    members = [m.strip() for m in committee_members if m and m.strip()]
+    if len(members) < min_members:
+        raise InclusionRefused(
+            f"请填写至少{min_members}名专家委员会成员 / committee_members: name at least "
+            f"{min_members} members of the committee",
+            field="committee_members",
+        )
+    if not reason.strip():
+        raise InclusionRefused(
+            "请填写决定理由 / reason: say why the committee decided so", field="reason"
+        )
+    if not guardian_name.strip():
+        raise InclusionRefused(
+            "请填写监护人姓名 / guardian_name is required", field="guardian_name"
+        )
+    if not guardian_consent:
+        raise InclusionRefused(
+            "没有监护人同意，不能录入决定 / guardian_consent: the guardian's consent is required",
+            field="guardian_consent",
+        )
+    return members
+
+
+def _checked_decision_dates(
+    placement: Placement, consent_on: date | None, decided_on: date | None
+) -> tuple[date, date]:
+    """The consent and decision days, given and not in the future; the decision not before the
+    proposal."""
+    consent_on = _not_future(consent_on, "consent_on", "监护人同意日期")
+    decided_on = _not_future(decided_on, "decided_on", "决定日期")
+    if decided_on < placement.proposed_on:
+        raise InclusionRefused(
+            f"决定日期早于建议日期 {placement.proposed_on} / decided_on: before the proposal",
+            field="decided_on",
+        )
+    return consent_on, decided_on
+
+
+def _supersede_earlier_decisions(placement: Placement) -> list[int]:
+    """Mark the child's decided placements superseded (inside the caller's transaction); returns their
+    ids."""
+    earlier = Placement.objects.select_for_update().filter(
+        person_id=placement.person_id, status=Placement.Status.DECIDED
+    )
+    superseded = list(earlier.values_list("pk", flat=True))
+    earlier.update(status=Placement.Status.SUPERSEDED, updated_at=timezone.now())
+    return superseded

@@ -114,6 +114,39 @@ def save_plan_version(
     """A new version of the child's plan (the first creates the plan). Old versions are kept; the new
     one is in force from ``valid_from``, which must come after the latest version and after every
     session already recorded (sessions keep pointing at the version they were held under)."""
+    home = _check_placement_takes_a_plan(placement, acting_user)
+    if not goals.strip():
+        raise InclusionRefused("请填写教育目标 / goals: write the plan's goals", field="goals")
+    teacher_list = _distinct_teachers(teachers)
+    visits = _check_schedule(schedule, home)
+    valid_from, review_on = _checked_dates(valid_from, review_on)
+    plan = Plan.objects.filter(person_id=placement.person_id).first()
+    if plan is not None:
+        _check_after_latest_version_and_sessions(plan, valid_from)
+    with transaction.atomic():
+        if plan is None:
+            plan = Plan.objects.create(
+                person_id=placement.person_id,
+                placement=placement,
+                school=placement.school,
+                township=placement.township,
+                home_teaching=home,
+            )
+        return _create_version(
+            plan=plan,
+            goals=goals,
+            teacher_list=teacher_list,
+            visits=visits,
+            valid_from=valid_from,
+            review_on=review_on,
+            acting_user=acting_user,
+            note=note,
+        )
+
+
+def _check_placement_takes_a_plan(placement: Placement, acting_user: Any) -> bool:
+    """The user may write plans for this placement, which the committee decided, for home-delivered
+    teaching or special support. Returns whether it is home-delivered teaching."""
     if not may_manage_plans(acting_user):
         raise InclusionRefused("无权编制送教方案 / this role cannot write plans")
     if not Placement.objects.filter(placement_scope(acting_user), pk=placement.pk).exists():
@@ -130,14 +163,21 @@ def save_plan_version(
             "teaching or special support",
             field="placement",
         )
-    if not goals.strip():
-        raise InclusionRefused("请填写教育目标 / goals: write the plan's goals", field="goals")
+    return home
+
+
+def _distinct_teachers(teachers: Sequence[Teacher]) -> list[Teacher]:
+    """The teachers named, once each, in order; at least one."""
     teacher_list = list({t.pk: t for t in teachers}.values())
     if not teacher_list:
         raise InclusionRefused(
             "请指定至少一名教师 / teachers: name at least one teacher", field="teachers"
         )
-    visits = _check_schedule(schedule, home)
+    return teacher_list
+
+
+def _checked_dates(valid_from: date | None, review_on: date | None) -> tuple[date, date]:
+    """``valid_from`` is given and ``review_on`` comes after it."""
     if valid_from is None:
         raise InclusionRefused("请填写生效日期 / valid_from is required", field="valid_from")
     if review_on is None or review_on <= valid_from:
@@ -145,54 +185,64 @@ def save_plan_version(
             "复核日期须晚于生效日期 / review_on: the review must come after valid_from",
             field="review_on",
         )
-    plan = Plan.objects.filter(person_id=placement.person_id).first()
-    if plan is not None:
-        latest = plan.versions.aggregate(day=Max("valid_from"))["day"]
-        if latest and valid_from <= latest:
-            raise InclusionRefused(
-                f"生效日期须晚于上一版 {latest} / valid_from: after the latest version ({latest})",
-                field="valid_from",
-            )
-        last_session = plan.sessions.aggregate(day=Max("held_on"))["day"]
-        if last_session and valid_from <= last_session:
-            raise InclusionRefused(
-                f"{last_session}前的送教已按旧版记录 / valid_from: sessions are recorded up to "
-                f"{last_session}",
-                field="valid_from",
-            )
-    with transaction.atomic():
-        if plan is None:
-            plan = Plan.objects.create(
-                person_id=placement.person_id,
-                placement=placement,
-                school=placement.school,
-                township=placement.township,
-                home_teaching=home,
-            )
-        number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = PlanVersion.objects.create(
-            plan=plan,
-            number=number,
-            valid_from=valid_from,
-            goals=goals.strip(),
-            schedule=visits,
-            review_on=review_on,
-            note=note.strip()[:300],
-            created_by=acting_user if acting_user.pk else None,
+    return valid_from, review_on
+
+
+def _check_after_latest_version_and_sessions(plan: Plan, valid_from: date) -> None:
+    """A new version is in force after the latest version and after every session already recorded
+    (sessions keep pointing at the version they were held under)."""
+    latest = plan.versions.aggregate(day=Max("valid_from"))["day"]
+    if latest and valid_from <= latest:
+        raise InclusionRefused(
+            f"生效日期须晚于上一版 {latest} / valid_from: after the latest version ({latest})",
+            field="valid_from",
         )
-        version.teachers.set(teacher_list)
-        record(
-            "inclusion.plan_version",
-            acting_user=acting_user,
-            object_type="plan",
-            object_id=plan.pk,
-            detail={
-                "version": number,
-                "valid_from": valid_from.isoformat(),
-                "teachers": [t.pk for t in teacher_list],
-                "visits": len(visits),
-            },
+    last_session = plan.sessions.aggregate(day=Max("held_on"))["day"]
+    if last_session and valid_from <= last_session:
+        raise InclusionRefused(
+            f"{last_session}前的送教已按旧版记录 / valid_from: sessions are recorded up to "
+            f"{last_session}",
+            field="valid_from",
         )
+
+
+def _create_version(
+    *,
+    plan: Plan,
+    goals: str,
+    teacher_list: list[Teacher],
+    visits: list[dict[str, Any]],
+    valid_from: date,
+    review_on: date,
+    acting_user: Any,
+    note: str,
+) -> PlanVersion:
+    """Write the plan's next version, its teachers and the audit row (inside the caller's
+    transaction)."""
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        valid_from=valid_from,
+        goals=goals.strip(),
+        schedule=visits,
+        review_on=review_on,
+        note=note.strip()[:300],
+        created_by=acting_user if acting_user.pk else None,
+    )
+    version.teachers.set(teacher_list)
+    record(
+        "inclusion.plan_version",
+        acting_user=acting_user,
+        object_type="plan",
+        object_id=plan.pk,
+        detail={
+            "version": number,
+            "valid_from": valid_from.isoformat(),
+            "teachers": [t.pk for t in teacher_list],
+            "visits": len(visits),
+        },
+    )
     return version
 
 

@@ -101,22 +101,7 @@ def record_campaign(
         raise OutreachRefused(_("Kind: unknown kind %(kind)r.") % {"kind": kind})
     _check_past(held_on, _("Date"))
     place = _text(place, _("Venue"), limit=200, required=False)
-    if village is not None:
-        if village.level != Division.Level.VILLAGE:
-            raise OutreachRefused(_("Village: %(name)s is not a village.") % {"name": village.name})
-        if township is not None and village.parent_id != township.pk:
-            raise OutreachRefused(
-                _("Village: %(village)s is not in %(township)s.")
-                % {"village": village.name, "township": township.name}
-            )
-        township = village.parent
-    if township is not None and township.level != Division.Level.TOWNSHIP:
-        raise OutreachRefused(_("Township: %(name)s is not a township.") % {"name": township.name})
-    own = _own_township(acting_user)
-    if own is not None:
-        if township is not None and township.pk != own:
-            raise OutreachRefused(_("Township: you record campaigns of your own township only."))
-        township = township or Division.objects.get(pk=own)
+    township = _campaign_township(acting_user, township, village)
     if township is None and not place:
         raise OutreachRefused(_("Place: give a township, a village or the place."))
     if audience is not None and audience < 0:
@@ -152,6 +137,31 @@ def record_campaign(
             },
         )
     return campaign
+
+
+def _campaign_township(
+    acting_user: Any, township: Division | None, village: Division | None
+) -> Division | None:
+    """The campaign's township: the village's (which must lie in the township given), else the one
+    given; for an officer with a township of their own (``_own_township``), that one, which they
+    cannot leave."""
+    if village is not None:
+        if village.level != Division.Level.VILLAGE:
+            raise OutreachRefused(_("Village: %(name)s is not a village.") % {"name": village.name})
+        if township is not None and village.parent_id != township.pk:
+            raise OutreachRefused(
+                _("Village: %(village)s is not in %(township)s.")
+                % {"village": village.name, "township": township.name}
+            )
+        township = village.parent
+    if township is not None and township.level != Division.Level.TOWNSHIP:
+        raise OutreachRefused(_("Township: %(name)s is not a township.") % {"name": township.name})
+    own = _own_township(acting_user)
+    if own is not None:
+        if township is not None and township.pk != own:
+            raise OutreachRefused(_("Township: you record campaigns of your own township only."))
+        township = township or Division.objects.get(pk=own)
+    return township
 
 
 def _own_township(user: Any) -> int | None:

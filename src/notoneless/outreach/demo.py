@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from notoneless.accounts.models import Role, User
 from notoneless.outreach import actions, selectors
 from notoneless.outreach.models import Campaign, Visit
-from notoneless.registry.models import Division, Term
+from notoneless.outreach.selectors import HouseholdRow
+from notoneless.registry.models import Division, Household, Term
 
 __all__ = ["setup"]
 
@@ -40,6 +41,21 @@ def setup() -> str:
     if Visit.objects.filter(term=term).exists() or Campaign.objects.filter(term=term).exists():
         return "  publicity already recorded for the term"
     admin = User(username="demo-county", role=Role.COUNTY_ADMIN, is_active=True)
+    _record_broadcast(term, admin)
+    rows = selectors.household_rows(admin, term)
+    briefings = _record_briefings(term, rows)
+    counts = _record_visits_and_cards(term, rows)
+    report = selectors.coverage(admin, term).total
+    return (
+        f"  {briefings + 1} campaigns, {counts['visits']:,} home visits "
+        f"({report.visited:,} of {report.households:,} households, {report.percent}); "
+        f"cards: {counts['printed']:,} printed, {counts['delivered']:,} delivered, "
+        f"{counts['signed']:,} signed"
+    )
+
+
+def _record_broadcast(term: Term, admin: User) -> None:
+    """The county's broadcast."""
     actions.record_campaign(
         term=term,
         title="学生资助政策广播专题",
@@ -50,7 +66,10 @@ def setup() -> str:
         materials={"poster": 300},
         acting_user=admin,
     )
-    rows = selectors.household_rows(admin, term)
+
+
+def _record_briefings(term: Term, rows: list[HouseholdRow]) -> int:
+    """A briefing per township of the households; returns how many."""
     townships = {
         r.household.village.parent_id: r.household.village.parent
         for r in rows
@@ -68,7 +87,13 @@ def setup() -> str:
             materials={"policy_card": 80 + 5 * (i % 7), "brochure": 200, "parent_letter": 150},
             acting_user=_officer(township),
         )
-    visits = signed = delivered = printed = 0
+    return len(townships)
+
+
+def _record_visits_and_cards(term: Term, rows: list[HouseholdRow]) -> dict[str, int]:
+    """Home visits to two of every three households (up to ``MAX_VISITS``), and their policy cards;
+    returns the counts of ``visits``, ``printed``, ``delivered`` and ``signed``."""
+    counts = dict.fromkeys(("visits", "printed", "delivered", "signed"), 0)
     for i, row in enumerate(rows[: MAX_VISITS * VISIT_SHARE // 2]):
         if i % VISIT_SHARE == VISIT_SHARE - 1:
             continue  # left for the township to visit
@@ -76,43 +101,49 @@ def setup() -> str:
         assert household.village is not None and household.village.parent is not None
         officer = _officer(household.village.parent)
         day = FIRST_VISIT + timedelta(days=i % 60)
-        answers = {
-            "compulsory_living": "no" if i % 7 == 0 else "yes",
-            "hotline": "no" if i % 5 == 0 else "yes",
-        }
-        if i % 4 == 0:
-            answers["student_loan"] = "no" if i % 8 == 0 else "yes"
-        actions.record_visit(
-            household=household,
-            visited_on=day,
-            visitors=f"{household.village.parent.name}教育专干、班主任",
-            notes="宣讲资助政策，发放明白卡" if i % 2 else "",
-            answers=answers if i % 10 != 9 else {},
-            acting_user=officer,
-        )
-        visits += 1
-        if i % 3 == 2:
-            continue
-        actions.mark_printed(households=[household], term=term, acting_user=officer)
-        printed += 1
-        if i % 5 == 4:
-            continue
-        actions.record_delivery(
-            household=household,
-            term=term,
-            delivered_on=day,
-            delivered_by=f"{household.village.parent.name}教育专干",
-            acting_user=officer,
-        )
-        delivered += 1
-        if i % 2 == 0:
-            actions.record_signature(
-                household=household, term=term, signed_on=day, acting_user=officer
-            )
-            signed += 1
-    report = selectors.coverage(admin, term).total
-    return (
-        f"  {len(townships) + 1} campaigns, {visits:,} home visits "
-        f"({report.visited:,} of {report.households:,} households, {report.percent}); "
-        f"cards: {printed:,} printed, {delivered:,} delivered, {signed:,} signed"
+        _record_visit(i, household, day, officer)
+        counts["visits"] += 1
+        for step in _card_steps(i, household, term, day, officer):
+            counts[step] += 1
+    return counts
+
+
+def _record_visit(i: int, household: Household, day: date, officer: User) -> None:
+    """The ``i``-th visit: most with the survey answered, some families not knowing a subsidy."""
+    assert household.village is not None and household.village.parent is not None
+    answers = {
+        "compulsory_living": "no" if i % 7 == 0 else "yes",
+        "hotline": "no" if i % 5 == 0 else "yes",
+    }
+    if i % 4 == 0:
+        answers["student_loan"] = "no" if i % 8 == 0 else "yes"
+    actions.record_visit(
+        household=household,
+        visited_on=day,
+        visitors=f"{household.village.parent.name}教育专干、班主任",
+        notes="宣讲资助政策，发放明白卡" if i % 2 else "",
+        answers=answers if i % 10 != 9 else {},
+        acting_user=officer,
     )
+
+
+def _card_steps(i: int, household: Household, term: Term, day: date, officer: User) -> list[str]:
+    """The visited household's policy card: printed for most, then most delivered and some signed;
+    returns the steps taken (``printed``, ``delivered``, ``signed``)."""
+    assert household.village is not None and household.village.parent is not None
+    if i % 3 == 2:
+        return []
+    actions.mark_printed(households=[household], term=term, acting_user=officer)
+    if i % 5 == 4:
+        return ["printed"]
+    actions.record_delivery(
+        household=household,
+        term=term,
+        delivered_on=day,
+        delivered_by=f"{household.village.parent.name}教育专干",
+        acting_user=officer,
+    )
+    if i % 2 != 0:
+        return ["printed", "delivered"]
+    actions.record_signature(household=household, term=term, signed_on=day, acting_user=officer)
+    return ["printed", "delivered", "signed"]

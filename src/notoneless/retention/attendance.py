@@ -89,60 +89,13 @@ def record_absences(
     ``unexcused``) records an absence, None marks the child present (removes an absence). Students not
     named are left as they are. The same marks twice change nothing the second time."""
     day = date
-    if acting_user is not None and not (
-        may_record_attendance(acting_user) and acting_user.school_id == school.pk
-    ):
-        raise RetentionRefused(
-            "只能记录本校的考勤 / attendance is recorded for one's own school only"
-        )
-    bad = sorted({str(s) for s in marks.values() if s is not None and s not in STATUSES})
-    if bad:
-        raise RetentionRefused(
-            f"未知的考勤状态：{'、'.join(bad)} / unknown status: {', '.join(bad)}"
-        )
-    if day > calendar.today():
-        raise RetentionRefused(
-            f"{day.isoformat()} 在将来，不能预先记录缺勤 / "
-            f"{day.isoformat()} is in the future; absences are recorded after the day"
-        )
-    reason = calendar.not_a_school_day(day, school.pk)
-    if reason is not None:
-        raise RetentionRefused(str(reason))
-    term = calendar.term_of(day)
-    assert term is not None  # a school day lies in a term
+    _check_may_record_for(school, acting_user)
+    _check_statuses(marks)
+    term = _term_of_past_school_day(school, day)
     ids = sorted(int(s) for s in marks)
-    strangers = set(ids) - _enrolled_ids(school, term, ids)
-    if strangers:
-        raise RetentionRefused(
-            f"{len(strangers)} 名学生本学期不在 {school.name} 就读 / "
-            f"{len(strangers)} student(s) not enrolled at {school.code} in {term.code}: "
-            f"{sorted(strangers)[:10]}"
-        )
+    _check_all_enrolled(school, term, ids)
     with transaction.atomic():
-        have = {
-            a.student_id: a
-            for a in Absence.objects.select_for_update().filter(student_id__in=ids, date=day)
-        }
-        new, changed, gone, unchanged = [], [], [], 0
-        now = timezone.now()
-        for student_id in ids:
-            status, absence = marks[student_id], have.get(student_id)
-            if status is None:
-                if absence is None:
-                    unchanged += 1
-                else:
-                    gone.append(absence.pk)
-            elif absence is None:
-                new.append(Absence(student_id=student_id, school=school, date=day, status=status))
-            elif absence.status != status or absence.school_id != school.pk:
-                absence.status, absence.school, absence.updated_at = status, school, now
-                changed.append(absence)
-            else:
-                unchanged += 1
-        Absence.objects.bulk_create(new)
-        Absence.objects.bulk_update(changed, ["status", "school", "updated_at"])
-        Absence.objects.filter(pk__in=gone).delete()
-        result = Recorded(len(new), len(changed), len(gone), unchanged)
+        result = _apply_marks(school, day, ids, marks)
         if result.changed:
             record(
                 "retention.attendance.record",
@@ -158,6 +111,82 @@ def record_absences(
                 },
             )
     return result
+
+
+def _check_may_record_for(school: School, acting_user: Any) -> None:
+    """A user records attendance for their own school only (None: the system)."""
+    if acting_user is not None and not (
+        may_record_attendance(acting_user) and acting_user.school_id == school.pk
+    ):
+        raise RetentionRefused(
+            "只能记录本校的考勤 / attendance is recorded for one's own school only"
+        )
+
+
+def _check_statuses(marks: Mapping[int, str | None]) -> None:
+    """Every mark is None (present) or a known absence status."""
+    bad = sorted({str(s) for s in marks.values() if s is not None and s not in STATUSES})
+    if bad:
+        raise RetentionRefused(
+            f"未知的考勤状态：{'、'.join(bad)} / unknown status: {', '.join(bad)}"
+        )
+
+
+def _term_of_past_school_day(school: School, day: date) -> Term:
+    """The term of ``day``, which must not be in the future and must be a school day of ``school``."""
+    if day > calendar.today():
+        raise RetentionRefused(
+            f"{day.isoformat()} 在将来，不能预先记录缺勤 / "
+            f"{day.isoformat()} is in the future; absences are recorded after the day"
+        )
+    reason = calendar.not_a_school_day(day, school.pk)
+    if reason is not None:
+        raise RetentionRefused(str(reason))
+    term = calendar.term_of(day)
+    assert term is not None  # a school day lies in a term
+    return term
+
+
+def _check_all_enrolled(school: School, term: Term, ids: list[int]) -> None:
+    """Every student marked is enrolled at ``school`` in ``term``."""
+    strangers = set(ids) - _enrolled_ids(school, term, ids)
+    if strangers:
+        raise RetentionRefused(
+            f"{len(strangers)} 名学生本学期不在 {school.name} 就读 / "
+            f"{len(strangers)} student(s) not enrolled at {school.code} in {term.code}: "
+            f"{sorted(strangers)[:10]}"
+        )
+
+
+def _apply_marks(
+    school: School, day: date, ids: list[int], marks: Mapping[int, str | None]
+) -> Recorded:
+    """Create, update and delete the day's absences so they match the marks (inside the caller's
+    transaction); returns what changed."""
+    have = {
+        a.student_id: a
+        for a in Absence.objects.select_for_update().filter(student_id__in=ids, date=day)
+    }
+    new, changed, gone, unchanged = [], [], [], 0
+    now = timezone.now()
+    for student_id in ids:
+        status, absence = marks[student_id], have.get(student_id)
+        if status is None:
+            if absence is None:
+                unchanged += 1
+            else:
+                gone.append(absence.pk)
+        elif absence is None:
+            new.append(Absence(student_id=student_id, school=school, date=day, status=status))
+        elif absence.status != status or absence.school_id != school.pk:
+            absence.status, absence.school, absence.updated_at = status, school, now
+            changed.append(absence)
+        else:
+            unchanged += 1
+    Absence.objects.bulk_create(new)
+    Absence.objects.bulk_update(changed, ["status", "school", "updated_at"])
+    Absence.objects.filter(pk__in=gone).delete()
+    return Recorded(len(new), len(changed), len(gone), unchanged)
 
 
 # --- the entry page's reads ----------------------------------------------------------------------

@@ -402,33 +402,72 @@ def children_frame(
     ``still_out``) as booleans. See the module's docstring for the definitions."""
     place = _enrolment_place(enrolments)
     past = _past_compulsory(enrolments)
-    # a record not linked yet whose ID is a known person's is that person
+    hukou = _hukou_linked_by_id_hash(hukou, persons)
+    linked_hukou = hukou.filter(pl.col("person_id").is_not_null())
+    frame = _persons_in(place, linked_hukou, cases).join(
+        persons.drop("id_number_hash"), on="person_id", how="left"
+    )
+    frame = _with_register_details(frame, linked_hukou)
+    unlinked = _unlinked_register_children(hukou)
+    frame = pl.concat([frame.select(unlinked.columns), unlinked], how="vertical_relaxed")
+    frame = frame.join(_ages(frame["birth_date"], end, school_year), on="birth_date", how="left")
+    frame = _with_enrolment_and_case(frame, place, cases)
+    frame = frame.filter(_counted(past))
+    frame = _placement(frame, accounted)
+    return (
+        _with_township_stage_and_flags(frame)
+        .select(
+            "key",
+            "person_id",
+            "name",
+            "township_id",
+            "stage",
+            "placement",
+            "poor",
+            "household_id",
+            "enrolment_status",
+            *CASE_FIGURES,
+        )
+        .sort("key")
+    )
+
+
+def _hukou_linked_by_id_hash(hukou: pl.DataFrame, persons: pl.DataFrame) -> pl.DataFrame:
+    """A household-register record not linked yet whose ID is a known person's is that person."""
     by_hash = (
         persons.filter(pl.col("id_number_hash").fill_null("") != "")
         .unique("id_number_hash", keep="first")
         .select("id_number_hash", pl.col("person_id").alias("_by_hash"))
     )
-    hukou = (
+    return (
         hukou.join(by_hash, on="id_number_hash", how="left")
         .with_columns(pl.coalesce("person_id", "_by_hash").alias("person_id"))
         .drop("_by_hash")
     )
-    persons = persons.drop("id_number_hash")
+
+
+def _persons_in(
+    place: pl.DataFrame, linked_hukou: pl.DataFrame, cases: pl.DataFrame
+) -> pl.DataFrame:
+    """The known persons to consider, once each, with ``_src`` the first source naming them: students
+    (0), linked household-register records (1), then cases (2). Students are every enrolled person
+    at a compulsory stage, and preschool children (counted later only at compulsory age)."""
     students = place.filter(
         pl.col("stage").is_in(COMPULSORY_STAGES) | pl.col("stage").eq("preschool")
     )
-    # students: every enrolled person at a compulsory stage; a preschool child only at compulsory age
     from_students = students.select("person_id").with_columns(pl.lit(0).alias("_src"))
-    linked_hukou = hukou.filter(pl.col("person_id").is_not_null())
     from_hukou = linked_hukou.select("person_id").with_columns(pl.lit(1).alias("_src"))
     from_cases = cases.select("person_id").with_columns(pl.lit(2).alias("_src"))
-    persons_in = (
+    return (
         pl.concat([from_students, from_hukou, from_cases])
         .sort("_src")
         .unique("person_id", keep="first", maintain_order=True)
     )
-    frame = persons_in.join(persons, on="person_id", how="left")
-    # a linked household-register record may carry the birth date the person lacks
+
+
+def _with_register_details(frame: pl.DataFrame, linked_hukou: pl.DataFrame) -> pl.DataFrame:
+    """A linked household-register record may carry the birth date (and township) the person lacks;
+    adds ``key`` (the person's id) and an empty ``_hash``."""
     hukou_birth = linked_hukou.group_by("person_id").agg(
         pl.col("birth_date").drop_nulls().first().alias("_hb"),
         pl.col("record_township_id").drop_nulls().first().alias("_ht"),
@@ -437,12 +476,15 @@ def children_frame(
         pl.coalesce("birth_date", "_hb").alias("birth_date"),
         pl.coalesce("hukou_township_id", "_ht").alias("hukou_township_id"),
     )
-    frame = frame.drop("_hb", "_ht").with_columns(
+    return frame.drop("_hb", "_ht").with_columns(
         pl.col("person_id").cast(pl.String).alias("key"),
         pl.lit(None, dtype=pl.String).alias("_hash"),
     )
-    # unlinked household-register children, one per ID hash (or per record without an ID)
-    unlinked = (
+
+
+def _unlinked_register_children(hukou: pl.DataFrame) -> pl.DataFrame:
+    """Unlinked household-register children, one per ID hash (or per record without an ID)."""
+    return (
         hukou.filter(pl.col("person_id").is_null())
         .with_columns(
             pl.when(pl.col("id_number_hash").fill_null("") != "")
@@ -463,8 +505,12 @@ def children_frame(
             pl.col("id_number_hash").alias("_hash"),
         )
     )
-    frame = pl.concat([frame.select(unlinked.columns), unlinked], how="vertical_relaxed")
-    frame = frame.join(_ages(frame["birth_date"], end, school_year), on="birth_date", how="left")
+
+
+def _with_enrolment_and_case(
+    frame: pl.DataFrame, place: pl.DataFrame, cases: pl.DataFrame
+) -> pl.DataFrame:
+    """Adds each person's enrolment (school township, stage, status) and case state."""
     frame = frame.join(
         place.select(
             "person_id",
@@ -475,13 +521,21 @@ def children_frame(
         on="person_id",
         how="left",
     )
-    case_of = _case_state(cases)
-    frame = frame.join(case_of, on="person_id", how="left")
-    compulsory_enrolment = pl.col("enrolled_stage").is_in(COMPULSORY_STAGES).fill_null(False) & (
+    return frame.join(_case_state(cases), on="person_id", how="left")
+
+
+def _compulsory_enrolment() -> pl.Expr:
+    """Enrolled at a compulsory stage and not graduated."""
+    return pl.col("enrolled_stage").is_in(COMPULSORY_STAGES).fill_null(False) & (
         pl.col("enrolment_status") != "graduated"
     )
+
+
+def _counted(past: pl.Series) -> pl.Expr:
+    """Counted: enrolled at a compulsory stage, of compulsory age, a register child without a birth
+    date, or with a case; and not past compulsory education (unless with a case)."""
     counted = (
-        compulsory_enrolment
+        _compulsory_enrolment()
         | pl.col("compulsory_age").fill_null(False)
         | (pl.col("birth_date").is_null() & pl.col("_src").eq(1))
         | pl.col("has_case").fill_null(False)
@@ -489,33 +543,25 @@ def children_frame(
     past_compulsory = pl.col("person_id").is_in(past.implode()).fill_null(False) & ~pl.col(
         "has_case"
     ).fill_null(False)
-    frame = frame.filter(counted & ~past_compulsory)
-    frame = _placement(frame, accounted)
+    return counted & ~past_compulsory
+
+
+def _with_township_stage_and_flags(frame: pl.DataFrame) -> pl.DataFrame:
+    """The township (the school's if enrolled, else the register's or the case's), the stage (the
+    compulsory one enrolled in, else the one of the age), ``poor`` and the case figures."""
     enrolled_somewhere = pl.col("enrolment_status").is_not_null()
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.when(enrolled_somewhere)
         .then(pl.col("school_township_id"))
         .otherwise(pl.coalesce("hukou_township_id", "case_township_id"))
         .alias("township_id"),
-        pl.when(compulsory_enrolment)
+        pl.when(_compulsory_enrolment())
         .then(pl.col("enrolled_stage"))
         .otherwise(pl.col("age_stage").fill_null("primary"))
         .alias("stage"),
         pl.col("poverty_status").is_in(POOR_STATUSES).fill_null(False).alias("poor"),
         *[pl.col(f).fill_null(False) for f in CASE_FIGURES],
     )
-    return frame.select(
-        "key",
-        "person_id",
-        "name",
-        "township_id",
-        "stage",
-        "placement",
-        "poor",
-        "household_id",
-        "enrolment_status",
-        *CASE_FIGURES,
-    ).sort("key")
 
 
 def _case_state(cases: pl.DataFrame) -> pl.DataFrame:
@@ -754,16 +800,28 @@ def _poverty_flags_match_the_register(report: MonthlyReport) -> list[Disagreemen
     whose status the register last recorded as poor, and the other way round; and no
     county's household has a status the poverty register did not last record (changed behind its back)."""
     children = report.children.filter(pl.col("person_id").is_not_null())
-    # the register's history is appended in import order: the highest id is its latest word
+    latest = _latest_register_status()
+    found = _poor_flags_disagree(children, _register_poor_members(latest))
+    return found + _household_statuses_disagree(latest)
+
+
+def _latest_register_status() -> pl.DataFrame:
+    """Per household, ``register_status``: the status the poverty register last recorded. The
+    register's history is appended in import order: the highest id is its latest word."""
     latest = db.read_frame(
         f"SELECT household_id, id, poverty_status FROM {_t(HouseholdStatus)}",
         schema={"household_id": pl.Int64, "id": pl.Int64, "status": pl.String},
     )
-    latest = (
+    return (
         latest.sort("id")
         .unique("household_id", keep="last")
         .select("household_id", pl.col("status").alias("register_status"))
     )
+
+
+def _register_poor_members(latest: pl.DataFrame) -> pl.DataFrame:
+    """Per person on the poverty register in a household last recorded as poor: one such household's
+    ``household_number`` and ``member_household_id``."""
     members = db.read_frame(
         f"SELECT m.person_id, m.household_id, h.number FROM {_t(PovertyMember)} m"
         f" JOIN {_t(Household)} h ON h.id = m.household_id WHERE m.person_id IS NOT NULL",
@@ -776,11 +834,17 @@ def _poverty_flags_match_the_register(report: MonthlyReport) -> list[Disagreemen
     members = members.join(
         latest.rename({"household_id": "member_household_id"}), on="member_household_id", how="left"
     )
-    on_register_poor = (
+    return (
         members.filter(pl.col("register_status").is_in(POOR_STATUSES))
         .group_by("person_id")
         .agg(pl.col("household_number").first(), pl.col("member_household_id").first())
     )
+
+
+def _poor_flags_disagree(
+    children: pl.DataFrame, on_register_poor: pl.DataFrame
+) -> list[Disagreement]:
+    """Children counted as registered-poor but not on the register as poor, and the other way round."""
     joined = children.select("person_id", "name", "household_id", "poor").join(
         on_register_poor, on="person_id", how="left"
     )
@@ -808,23 +872,29 @@ def _poverty_flags_match_the_register(report: MonthlyReport) -> list[Disagreemen
                 ).to_dicts(),
             )
         )
+    return found
+
+
+def _household_statuses_disagree(latest: pl.DataFrame) -> list[Disagreement]:
+    """Households whose status differs from what the poverty register last recorded (changed behind
+    its back)."""
     households = db.read_frame(
         f"SELECT id, number, poverty_status FROM {_t(Household)}",
         schema={"household_id": pl.Int64, "household_number": pl.String, "status": pl.String},
     ).join(latest, on="household_id", how="left")
     changed = households.filter(~pl.col("status").eq_missing(pl.col("register_status")))
-    if changed.height:
-        found.append(
-            Disagreement(
-                "household_status_not_from_register",
-                "户的贫困状态与建档立卡名册最近一次导入不一致",
-                "a household's poverty status differs from what the poverty register last recorded",
-                changed.select(
-                    "household_id", "household_number", "status", "register_status"
-                ).to_dicts(),
-            )
+    if not changed.height:
+        return []
+    return [
+        Disagreement(
+            "household_status_not_from_register",
+            "户的贫困状态与建档立卡名册最近一次导入不一致",
+            "a household's poverty status differs from what the poverty register last recorded",
+            changed.select(
+                "household_id", "household_number", "status", "register_status"
+            ).to_dicts(),
         )
-    return found
+    ]
 
 
 def _townships_add_up(report: MonthlyReport) -> list[Disagreement]:

@@ -128,6 +128,14 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     book = xlsxwriter.Workbook(str(path))
     county = report.county.get("name") or ""
     book.set_properties({"title": f"{county}控辍保学月报 {report.month}", "author": "notoneless"})
+    formats = _formats(book)
+    _report_sheet(book, report, county, formats)
+    _checks_sheet(book, report, formats["header"], formats["cell"])
+    book.close()
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    """The cell formats of the workbook, by name."""
     title = book.add_format(
         {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"}
     )
@@ -149,36 +157,24 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     total_number = book.add_format(
         {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0", "font_name": "宋体"}
     )
+    return {
+        "title": title,
+        "note": note,
+        "header": header,
+        "cell": cell,
+        "number": number,
+        "total": total,
+        "total_number": total_number,
+    }
+
+
+def _report_sheet(book: Any, report: MonthlyReport, county: str, formats: dict[str, Any]) -> None:
+    """The report sheet: title, headers, rows, county totals, the checks' summary, page setup."""
     sheet = book.add_worksheet("月报")
     figures = list(COLUMNS)
     last = 1 + len(figures)
-    year, month = report.month.split("-")
-    sheet.merge_range(0, 0, 0, last, f"{county}控辍保学月报（{year}年{int(month)}月）", title)
-    sheet.set_row(0, 30)
-    sheet.merge_range(
-        1,
-        0,
-        1,
-        last,
-        f"统计截止日期：{report.end.isoformat()}    学期：{report.term or '—'}"
-        f"    填报单位：{county}教育和体育局    单位：人",
-        note,
-    )
-    sheet.write_row(2, 0, ["乡镇（街道）", "学段", *[COLUMNS[f] for f in figures]], header)
-    sheet.set_row(2, 45)
-    row = 3
-    for r in report.rows:
-        sheet.write_string(row, 0, r["township"] or "", cell)
-        sheet.write_string(row, 1, r["stage_label"] or "", cell)
-        for i, f in enumerate(figures):
-            sheet.write_number(row, 2 + i, r[f], number)
-        row += 1
-    for t in report.totals:
-        sheet.write_string(row, 0, "全县合计" if t["stage"] == "all" else "全县", total)
-        sheet.write_string(row, 1, t["stage_label"] or "", total)
-        for i, f in enumerate(figures):
-            sheet.write_number(row, 2 + i, t[f], total_number)
-        row += 1
+    _write_heading(sheet, report, county, figures, formats)
+    row = _write_figures(sheet, report, figures, formats)
     checks = report.checks or []
     sheet.write_string(
         row + 1,
@@ -186,7 +182,7 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
         "核查：与学籍库、建档立卡名册一致"
         if not checks
         else f"核查：{len(checks)}项不一致，见“核查结果”表",
-        note,
+        formats["note"],
     )
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 6)
@@ -195,8 +191,51 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(2)
-    _checks_sheet(book, report, header, cell)
-    book.close()
+
+
+def _write_heading(
+    sheet: Any, report: MonthlyReport, county: str, figures: list[str], formats: dict[str, Any]
+) -> None:
+    """The title, the note under it (date, term, unit) and the column headers: rows 0 to 2."""
+    last = 1 + len(figures)
+    year, month = report.month.split("-")
+    sheet.merge_range(
+        0, 0, 0, last, f"{county}控辍保学月报（{year}年{int(month)}月）", formats["title"]
+    )
+    sheet.set_row(0, 30)
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        last,
+        f"统计截止日期：{report.end.isoformat()}    学期：{report.term or '—'}"
+        f"    填报单位：{county}教育和体育局    单位：人",
+        formats["note"],
+    )
+    sheet.write_row(
+        2, 0, ["乡镇（街道）", "学段", *[COLUMNS[f] for f in figures]], formats["header"]
+    )
+    sheet.set_row(2, 45)
+
+
+def _write_figures(
+    sheet: Any, report: MonthlyReport, figures: list[str], formats: dict[str, Any]
+) -> int:
+    """The rows per township and stage from row 3, then the county totals; returns the next row."""
+    row = 3
+    for r in report.rows:
+        sheet.write_string(row, 0, r["township"] or "", formats["cell"])
+        sheet.write_string(row, 1, r["stage_label"] or "", formats["cell"])
+        for i, f in enumerate(figures):
+            sheet.write_number(row, 2 + i, r[f], formats["number"])
+        row += 1
+    for t in report.totals:
+        sheet.write_string(row, 0, "全县合计" if t["stage"] == "all" else "全县", formats["total"])
+        sheet.write_string(row, 1, t["stage_label"] or "", formats["total"])
+        for i, f in enumerate(figures):
+            sheet.write_number(row, 2 + i, t[f], formats["total_number"])
+        row += 1
+    return row
 
 
 def _checks_sheet(book: Any, report: MonthlyReport, header: Any, cell: Any) -> None:
