@@ -5,13 +5,13 @@ missing anything is refused with the element named, and nothing is stored: no ro
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.hashers import check_password
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,6 +22,7 @@ from notoneless.audit.actions import record
 from notoneless.inclusion.access import may_record_sessions
 from notoneless.inclusion.errors import InclusionRefused
 from notoneless.inclusion.models import Plan, PlanVersion, Session
+from notoneless.inclusion.plans import guardian_code_hash
 from notoneless.inclusion.rules import home_teaching_rules
 from notoneless.inclusion.selectors import plan_scope, version_in_force
 from notoneless.registry.models import Person, Teacher
@@ -205,8 +206,10 @@ def _check_hours_within_limit(hours: Decimal) -> None:
 
 def _check_confirmation(plan: Plan, signature_photo: File | None, code: str) -> None:
     """Without a signature photo, the code typed in must match the plan's confirmation code."""
-    code_ok = bool(plan.code_hash) and check_password(code, plan.code_hash)
-    if signature_photo is None and not code_ok:
+    if signature_photo is not None:
+        return
+    given = guardian_code_hash(plan.pk, code or "")
+    if not (plan.code_hash and hmac.compare_digest(plan.code_hash, given)):
         raise InclusionRefused(
             "确认码不对 / confirmation: the guardian's code does not match", field="confirmation"
         )
