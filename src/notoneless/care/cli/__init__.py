@@ -3,12 +3,4 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 MODULES = ("groups", "pairing", "log", "coverage")
-
-
-def register(subparsers: Any) -> None:
-    for name in MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(subparsers)

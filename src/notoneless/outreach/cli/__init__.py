@@ -3,11 +3,4 @@ with ``register(subparsers)``; a subcommand's function takes the command and its
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 MODULES = ("reports", "visits", "cards")
-
-
-def modules() -> list[ModuleType]:
-    return [importlib.import_module(f"{__name__}.{name}") for name in MODULES]

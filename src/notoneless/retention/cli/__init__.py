@@ -3,11 +3,4 @@ subcommands with ``register(subparsers)``; a subcommand's function takes the com
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 MODULES = ("scan", "cases", "risk", "calendar", "report")
-
-
-def modules() -> list[ModuleType]:
-    return [importlib.import_module(f"{__name__}.{name}") for name in MODULES]
