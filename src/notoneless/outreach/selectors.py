@@ -172,12 +172,36 @@ def school_age_members(
 
 
 @dataclass
-class CoverageRow:
+class PlaceRow:
+    """A township (``village_code`` empty) or village row of a per-place figure, with its rate."""
+
     township_code: str
     township: str
     village_code: str = ""
     village: str = ""
     households: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        raise NotImplementedError
+
+    @property
+    def percent(self) -> str:
+        rate = self.rate
+        return "—" if rate is None else f"{rate:.1%}"
+
+    def place(self) -> dict[str, Any]:
+        return {
+            "township_code": self.township_code,
+            "township": self.township,
+            "village_code": self.village_code,
+            "village": self.village,
+            "households": self.households,
+        }
+
+
+@dataclass
+class CoverageRow(PlaceRow):
     visited: int = 0
 
     @property
@@ -188,18 +212,9 @@ class CoverageRow:
     def rate(self) -> float | None:
         return self.visited / self.households if self.households else None
 
-    @property
-    def percent(self) -> str:
-        rate = self.rate
-        return "—" if rate is None else f"{rate:.1%}"
-
     def as_dict(self) -> dict[str, Any]:
         return {
-            "township_code": self.township_code,
-            "township": self.township,
-            "village_code": self.village_code,
-            "village": self.village,
-            "households": self.households,
+            **self.place(),
             "visited": self.visited,
             "unvisited": self.unvisited,
             "rate": None if self.rate is None else round(self.rate, 4),
@@ -283,12 +298,7 @@ def coverage(user: Any, term: Term) -> Coverage:
 
 
 @dataclass
-class AwarenessRow:
-    township_code: str
-    township: str
-    village_code: str = ""
-    village: str = ""
-    households: int = 0
+class AwarenessRow(PlaceRow):
     answers: int = 0
     known: int = 0
 
@@ -296,18 +306,9 @@ class AwarenessRow:
     def rate(self) -> float | None:
         return self.known / self.answers if self.answers else None
 
-    @property
-    def percent(self) -> str:
-        rate = self.rate
-        return "—" if rate is None else f"{rate:.1%}"
-
     def as_dict(self) -> dict[str, Any]:
         return {
-            "township_code": self.township_code,
-            "township": self.township,
-            "village_code": self.village_code,
-            "village": self.village,
-            "households": self.households,
+            **self.place(),
             "answers": self.answers,
             "known": self.known,
             "rate": None if self.rate is None else round(self.rate, 4),
