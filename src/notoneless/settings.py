@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "notoneless.care",
     "notoneless.inclusion",
     "notoneless.outreach",
+    "notoneless.schools",
     "notoneless.demo",
     "notoneless.web",
 ]

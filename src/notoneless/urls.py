@@ -10,5 +10,6 @@ urlpatterns = [
     path("care/", include("notoneless.care.urls")),
     path("inclusion/", include("notoneless.inclusion.urls")),
     path("outreach/", include("notoneless.outreach.urls")),
+    path("balance/", include("notoneless.schools.urls")),
     path("", include("notoneless.web.urls")),
 ]

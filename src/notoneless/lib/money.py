@@ -25,3 +25,19 @@ def show_yuan(fen: int | None) -> str:
 
 def show_wan(fen: int | None) -> str:
     return f"{wan(fen):,.2f}"
+
+
+def yi(fen: int | None) -> Decimal:
+    """Fen as 亿元 with two decimals: 48_600_000_000 → Decimal('4.86')."""
+    return (Decimal(fen or 0) / 10_000_000_000).quantize(CENT)
+
+
+def show_large(fen: int | None) -> str:
+    """An amount the way Chinese reports write large sums: 4.86亿元 from one hundred million yuan
+    up, else 6,921.80万元 (ten thousand yuan up), else 850.00元."""
+    value = fen or 0
+    if abs(value) >= 10_000_000_000:
+        return f"{yi(value):,.2f}亿元"
+    if abs(value) >= 1_000_000:
+        return f"{wan(value):,.2f}万元"
+    return f"{yuan(value):,.2f}元"

@@ -75,6 +75,18 @@ def parse_yuan_to_fen(s: pl.Series) -> pl.Series:
     return (whole * 100 + frac).alias(s.name)
 
 
+DECIMAL = pl.Decimal(38, 6)
+
+
+def parse_decimal(s: pl.Series) -> pl.Series:
+    """A number ≥ 0 with up to six decimals (thousands separators allowed) as an exact decimal;
+    null where it is not one."""
+    text = to_ascii_digits(s).str.replace_all(r"[,，\s]", "")
+    ok = text.str.contains(r"^\d+(\.\d{1,6})?$").fill_null(False)
+    parsed = pl.when(ok).then(text).otherwise(None).cast(DECIMAL, strict=False)
+    return pl.select(parsed).to_series().alias(s.name)
+
+
 def normalise_ids(s: pl.Series) -> pl.Series:
     """Strip separators, full-width digits to ASCII, the check 'x' upper-case."""
     return to_ascii_digits(s).str.replace_all(r"[\s\-‐－—]", "").str.to_uppercase().alias(s.name)

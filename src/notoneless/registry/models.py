@@ -65,6 +65,9 @@ class School(models.Model):
     central_school = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="teaching_points"
     )
+    # WGS-84 degrees; the itinerant-teaching planner estimates road times from them
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

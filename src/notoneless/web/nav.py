@@ -14,6 +14,7 @@ from notoneless.inclusion.access import may_read_inclusion
 from notoneless.matching.selectors import may_review
 from notoneless.outreach.access import may_read_outreach
 from notoneless.retention.access import may_read_retention, may_record_attendance
+from notoneless.schools.access import may_read_schools, may_see_own_timetable
 from notoneless.web.uploads import may_import
 
 
@@ -38,6 +39,8 @@ ATTENDANCE_PAGE = NavItem("attendance", "retention_attendance", _("Take attendan
 CARE_PAGE = NavItem("care", "care_index", _("Care"))
 INCLUSION_PAGE = NavItem("inclusion", "inclusion_index", _("Inclusive education"))
 OUTREACH_PAGE = NavItem("outreach", "outreach_index", _("Outreach"))
+SCHOOLS_PAGE = NavItem("schools_balance", "schools_index", _("School balance"))
+MY_WEEK_PAGE = NavItem("my_week", "schools_my_week", _("My itinerant week"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -66,6 +69,10 @@ def navigation(user: User) -> list[NavItem]:
         items.append(INCLUSION_PAGE)
     if may_read_outreach(user):
         items.append(OUTREACH_PAGE)
+    if may_read_schools(user):
+        items.append(SCHOOLS_PAGE)
+    if may_see_own_timetable(user):
+        items.append(MY_WEEK_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
     if user.is_superuser and user.is_staff:

@@ -14,25 +14,10 @@ from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils import timezone
 
-from notoneless.accounts.models import Role, User
+from notoneless.accounts.models import User
 from notoneless.care import selectors
 from notoneless.care.models import Pairing
 from notoneless.registry.models import School, Student, Teacher
-
-
-def county_user() -> User:
-    """An unsaved county administrator: a command run on the server acts for the bureau (its audit
-    rows carry the name ``cli``)."""
-    return User(username="cli", role=Role.COUNTY_ADMIN, is_active=True)
-
-
-def acting_user(username: str | None) -> User:
-    if not username:
-        return county_user()
-    found = User.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        raise CommandError(f"没有此账号 / no active account {username!r}")
-    return found
 
 
 def add_writer(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from notoneless.care.cli.common import acting_user
 from notoneless.care.coverage import coverage
+from notoneless.subcommands import acting_user
 
 
 def register(sub: Any) -> None:

@@ -15,13 +15,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from notoneless.care import actions, selectors
 from notoneless.care.cli.common import (
-    acting_user,
     add_writer,
     as_of,
     school_by_code,
 )
 from notoneless.care.models import Group
 from notoneless.registry.cli import find_student
+from notoneless.subcommands import acting_user
 
 
 def register(sub: Any) -> None:

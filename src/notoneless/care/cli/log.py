@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand
 
 from notoneless.care import actions, selectors
 from notoneless.care.cli.common import (
-    acting_user,
     add_writer,
     as_of,
     find_pairing,
@@ -25,6 +24,7 @@ from notoneless.care.cli.common import (
     school_by_code,
 )
 from notoneless.care.models import SupportKind
+from notoneless.subcommands import acting_user
 
 
 def register(sub: Any) -> None:

@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand
 from notoneless.care import actions, selectors
 from notoneless.care.care_rules import default_rules
 from notoneless.care.cli.common import (
-    acting_user,
     add_writer,
     as_of,
     find_helper,
@@ -26,6 +25,7 @@ from notoneless.care.cli.common import (
     school_of,
 )
 from notoneless.registry.cli import find_student
+from notoneless.subcommands import acting_user
 
 
 def register(sub: Any) -> None:

@@ -16,6 +16,7 @@ from notoneless.demo.generator import (
     attendance,
     county,
     eligibility,
+    facilities,
     registers,
     responsibles,
     scales,
@@ -29,21 +30,6 @@ from notoneless.demo.generator.teachers import teachers
 from notoneless.demo.generator.writers import write_csv, write_xlsx
 
 Progress = Callable[[str], None]
-
-FILE_ORDER = (
-    "divisions",
-    "schools",
-    "teachers",
-    "responsibles",
-    "students",
-    "households",
-    "assistance",
-    "disability",
-    "hukou",
-    "enrolled-elsewhere",
-    "bank-accounts",
-    "loans",
-)
 
 
 @dataclass
@@ -79,11 +65,12 @@ def cut(state: county.CountyState) -> CountyFiles:
     loans = aid_files.loans(state)
     staff = teachers(state)
     roster = registers.students(state, poor_households)
+    coords = facilities.coordinates(state)
     regs = [
         Register(
             "divisions", divisions_frame(state.county, state.townships, state.villages), empty
         ),
-        Register("schools", schools_frame(state.schools, state.townships, seats), empty),
+        Register("schools", schools_frame(state.schools, state.townships, seats, coords), empty),
         staff,
         responsibles.responsibles(state, poor_households, roster, staff),
         roster,
@@ -94,6 +81,12 @@ def cut(state: county.CountyState) -> CountyFiles:
         registers.elsewhere(state),
         bank,
         loans,
+        facilities.conditions(state),
+        facilities.projects(state),
+        facilities.recruitment(state),
+        facilities.training(state, staff),
+        facilities.honours(state, staff),
+        facilities.travel_times(state, coords),
     ]
     rows, dropouts = attendance.absences(state)
     return CountyFiles(

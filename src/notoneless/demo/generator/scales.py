@@ -251,3 +251,20 @@ def seed_targets(factor: float) -> dict[str, int]:
         "registered_poor_students",
     )
     return {k: scaled(SEED_FIGURES[k], factor, 1) for k in keys}
+
+
+# Closing the gap (精准补短), the seed's figures for the five years 2016-2020 (十三五), at factor 1.
+FIVE_YEARS = (2016, 2017, 2018, 2019, 2020)
+BUILDING_YUAN = 486_000_000  # 累计投入4.86亿元 … 新建改扩建、维修等项目百余个
+BUILDING_PROJECTS = 110
+EQUIPMENT_YUAN = 69_218_000  # 投入6921.8万元 … 设施设备、远程互动资源
+EQUIPMENT_PROJECTS = 160
+RECRUITED = 2_404  # 通过校园招聘和特岗教师考试补充教师2404名
+TRAINING_PERSON_TIMES = 50_000  # 累计培训教师达5万人次, 人均五轮
+HONOURS = {  # kind: (count, levels it is given at)
+    "名校长": (24, ("市级", "区级")),
+    "名教师": (75, ("市级", "区级")),
+    "名班主任": (30, ("市级", "区级")),
+    "师德标兵": (50, ("市级", "区级")),
+    "骨干教师": (600, ("省级", "市级", "区级")),
+}

@@ -386,9 +386,12 @@ def seats(schools: pl.DataFrame, totals: dict[str, int], rng: np.random.Generato
 
 
 def schools_frame(
-    schools: pl.DataFrame, townships: pl.DataFrame, seats_frame: pl.DataFrame
+    schools: pl.DataFrame,
+    townships: pl.DataFrame,
+    seats_frame: pl.DataFrame,
+    coordinates: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The rows of schools.xlsx."""
+    """The rows of schools.xlsx, with each school's longitude and latitude."""
     code_of = dict(zip(schools["s_idx"].to_list(), schools["code"].to_list(), strict=True))
     town_names = townships["name"].to_list()
     stage_sets = (
@@ -398,6 +401,7 @@ def schools_frame(
         int(s): set(v) for s, v in zip(stage_sets["s_idx"], stage_sets["stage"], strict=True)
     }
     order = list(STAGE_LABELS)
+    where = {r["s_idx"]: (r["lon"], r["lat"]) for r in coordinates.iter_rows(named=True)}
     rows = []
     for row in schools.iter_rows(named=True):
         own = stages_of.get(row["s_idx"]) or set(TYPE_STAGES[row["type"]])
@@ -412,6 +416,8 @@ def schools_frame(
                 "是否寄宿": "是" if row["boarding"] else "否",
                 "学费标准": row["tuition"],
                 "中心校标识码": code_of[row["central"]] if row["central"] >= 0 else "",
+                "经度": f"{where[row['s_idx']][0]:.6f}",
+                "纬度": f"{where[row['s_idx']][1]:.6f}",
             }
         )
     return pl.DataFrame(
@@ -426,5 +432,7 @@ def schools_frame(
             "是否寄宿": pl.String,
             "学费标准": pl.Int64,
             "中心校标识码": pl.String,
+            "经度": pl.String,
+            "纬度": pl.String,
         },
     )

@@ -116,6 +116,16 @@ def _parse_one(
             "金额应为不小于0的数字（元，最多两位小数）",
             "amount must be a number ≥ 0 in yuan (2 decimals)",
         )
+    elif f.type == "decimal":
+        parsed = parse.parse_decimal(raw)
+        log.add(
+            frame,
+            present & parsed.is_null(),
+            title,
+            shown,
+            "应为不小于0的数字（最多六位小数）",
+            "must be a number ≥ 0 (at most 6 decimals)",
+        )
     elif f.type == "choice":
         parsed = _parse_choice(raw, f)
         allowed = "、".join(sorted({k for k in f.values if not k.isascii()})) or "、".join(

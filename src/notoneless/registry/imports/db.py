@@ -399,11 +399,14 @@ def upsert(
         have = have.with_columns(pl.col("id").alias("_found"))
     joined = frame.join(have, on=list(keys), how="left", suffix="__old", nulls_equal=True)
     is_new = joined["_found" if preassigned else "id"].is_null()
-    differs = joined.select(
-        pl.any_horizontal(
-            [~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compare] or [pl.lit(False)]
-        )
-    ).to_series()
+    # every column a key (honours, say): a row found is a row unchanged
+    differs = (
+        joined.select(
+            pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compare])
+        ).to_series()
+        if compare
+        else pl.Series("differs", [False] * joined.height, dtype=pl.Boolean)
+    )
     new_rows = joined.filter(is_new).select(frame.columns)
     changed = joined.filter(~is_new & differs).select(list(dict.fromkeys(["id", *frame.columns])))
     counts = Counts(

@@ -32,6 +32,7 @@ from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.issues import IssueLog
 from notoneless.registry.imports.spec import HeaderMatch, Layout, kinds, layouts, match_headers
 from notoneless.registry.models import ImportRun
+from notoneless.schools.imports import conditions, honours, projects, recruitment, training, travel
 
 logger = logging.getLogger(__name__)
 # progress(stage, rows done, rows in all or None when not known yet, as for a streamed file)
@@ -52,6 +53,12 @@ HANDLERS: dict[str, Any] = {
     "responsibles": responsibles,
     "attendance": attendance,
     "loans": loans,
+    "school-conditions": conditions,
+    "projects": projects,
+    "recruitment": recruitment,
+    "training": training,
+    "honours": honours,
+    "travel-times": travel,
 }
 KINDS = tuple(HANDLERS)
 

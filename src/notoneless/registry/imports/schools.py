@@ -62,6 +62,7 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         "中心校标识码不存在",
         "central school code is not in the file or the school register",
     )
+    _check_coordinates(frame, ctx)
     stages = pl.col("stages").str.replace_many(list(STAGE_WORDS), list(STAGE_WORDS.values()))
     stages = stages.str.replace_all(r"[、，;；\s]", ",")
     return frame.with_columns(
@@ -69,6 +70,27 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
             stages, pl.col("school_type").replace_strict(STAGES_BY_TYPE, default=None)
         ).alias("stages")
     )
+
+
+def _check_coordinates(frame: pl.DataFrame, ctx: ImportContext) -> None:
+    lon, lat = pl.col("longitude"), pl.col("latitude")
+    ctx.log.add(
+        frame,
+        lon.is_null() != lat.is_null(),
+        ctx.title("longitude"),
+        None,
+        "经度和纬度应同时填写",
+        "give both longitude and latitude, or neither",
+    )
+    for name, limit in (("longitude", 180), ("latitude", 90)):
+        ctx.log.add(
+            frame,
+            pl.col(name).cast(pl.Float64) > limit,
+            ctx.title(name),
+            pl.col(name).cast(pl.String),
+            f"{ctx.title(name)}超出范围（0-{limit}度）",
+            f"{name} out of range (0-{limit} degrees)",
+        )
 
 
 def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
@@ -82,6 +104,8 @@ def write(frame: pl.DataFrame, ctx: ImportContext) -> db.Counts:
         pl.col("boarding").fill_null(False),
         pl.col("tuition").fill_null(0).alias("tuition_per_term_fen"),
         "central_school_code",
+        pl.col("longitude").cast(pl.Float64),
+        pl.col("latitude").cast(pl.Float64),
     )
     plain = rows.filter(pl.col("central_school_code").is_null()).drop("central_school_code")
     counts, _ = db.upsert(

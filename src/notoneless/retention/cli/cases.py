@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notoneless.registry.models import Division
 from notoneless.retention import selectors
-from notoneless.retention.cli.common import county_reader
+from notoneless.subcommands import county_user
 
 
 def register(sub: Any) -> None:
@@ -51,7 +51,7 @@ def run_cases(command: BaseCommand, options: dict[str, Any]) -> None:
             "status": c.status,
             "outcome": c.outcome,
         }
-        for c in selectors.cases_for(county_reader(), filters, as_of)
+        for c in selectors.cases_for(county_user(), filters, as_of)
     ]
     if options["json"]:
         command.stdout.write(

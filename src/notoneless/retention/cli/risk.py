@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from notoneless.retention.cli.common import county_reader
 from notoneless.retention.risk import RiskList, default_risk_rules, ranked
+from notoneless.subcommands import county_user
 
 
 def register(sub: Any) -> None:
@@ -38,7 +38,7 @@ def run_risk(command: BaseCommand, options: dict[str, Any]) -> None:
     top = options["top"] or rules.ranking.follow_up_per_township
     try:
         found = ranked(
-            county_reader(),
+            county_user(),
             as_of=options["as_of"],
             township=options["township"],
             school=options["school"],

@@ -40,7 +40,7 @@ TERM = "2020-autumn"
 ATTENDANCE_FILE = "attendance-2020-11.csv"
 SCAN_DAY = "2020-11-30"  # the last day of the demo's attendance
 # each app's demo set-up, run through its own actions as its users would
-CARE_INCLUSION_OUTREACH = (
+APP_SETUPS = (
     (
         "care: pair the special-group children of the demo township with helpers, log support",
         "notoneless.care.demo",
@@ -53,6 +53,7 @@ CARE_INCLUSION_OUTREACH = (
         "outreach: campaigns, household visits with the survey, policy cards",
         "notoneless.outreach.demo",
     ),
+    ("school balance: plan the week of itinerant teaching", "notoneless.schools.demo"),
 )
 # The import's own dependency order, less what the generator does not write (national lists).
 KINDS = tuple(kind for kind in IMPORT_KINDS if kind != "hardship-list")
@@ -165,7 +166,7 @@ class Command(BaseCommand):
             self.stdout.write(setup_aid())
         with self.step(f"dropout control: scan the absences as of {SCAN_DAY}"):
             self.stdout.write(setup_retention())
-        for title, setup in CARE_INCLUSION_OUTREACH:
+        for title, setup in APP_SETUPS:
             with self.step(title):
                 self.stdout.write("  " + import_module(setup).setup(**setup_options(setup)).strip())
         mark(LOADED, scale, seed)

@@ -1,0 +1,3 @@
+from schools.county import county
+
+__all__ = ["county"]
