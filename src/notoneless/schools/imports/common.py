@@ -92,3 +92,15 @@ def enrolment_by_school_year(years: list[int]) -> pl.DataFrame:
         schema={"school_id": pl.Int64, "year": pl.Int64, "students": pl.Int64},
         orient="row",
     )
+
+
+def check_year(frame: pl.DataFrame, ctx: ImportContext, field: str = "year") -> None:
+    """A year outside 2000-2100 is an error (a two-digit or mistyped year)."""
+    ctx.log.add(
+        frame,
+        (pl.col(field) < 2000) | (pl.col(field) > 2100),
+        ctx.title(field),
+        pl.col(field).cast(pl.String),
+        "年度应为四位年份",
+        "year must be a four-digit year",
+    )

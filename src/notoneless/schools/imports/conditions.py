@@ -16,6 +16,7 @@ from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.issues import WARNING
 from notoneless.schools.imports.common import (
     WAN,
+    check_year,
     enrolment_by_school_year,
     header_unit,
     to_fen,
@@ -46,14 +47,7 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         "同一学校同一年度在文件中出现多次",
         "the same school and year appear more than once in the file",
     )
-    log.add(
-        frame,
-        (pl.col("year") < 2000) | (pl.col("year") > 2100),
-        ctx.title("year"),
-        pl.col("year").cast(pl.String),
-        "年度应为四位年份",
-        "year must be a four-digit year",
-    )
+    check_year(frame, ctx)
     for name in COUNTS:
         log.add(
             frame,

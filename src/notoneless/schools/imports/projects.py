@@ -8,7 +8,7 @@ import polars as pl
 from notoneless.registry.imports import db
 from notoneless.registry.imports.context import ImportContext
 from notoneless.registry.imports.issues import WARNING
-from notoneless.schools.imports.common import header_unit, to_fen, with_school
+from notoneless.schools.imports.common import check_year, header_unit, to_fen, with_school
 from notoneless.schools.models import Project
 
 STRICT_IDS = True
@@ -26,14 +26,7 @@ def prepare(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         "文件中项目编号重复",
         "project number appears more than once in the file",
     )
-    log.add(
-        frame,
-        (pl.col("year") < 2000) | (pl.col("year") > 2100),
-        ctx.title("year"),
-        pl.col("year").cast(pl.String),
-        "年度应为四位年份",
-        "year must be a four-digit year",
-    )
+    check_year(frame, ctx)
     log.add(
         frame,
         pl.col("end_date") < pl.col("start_date"),

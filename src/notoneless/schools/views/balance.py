@@ -14,11 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from notoneless.schools import actions, balance, selectors
 from notoneless.schools.access import may_edit_conditions, may_manage_schools
-from notoneless.schools.errors import SchoolsRefused
 from notoneless.schools.exports import balance_tables
 from notoneless.schools.forms import ConditionsForm
 from notoneless.schools.models import Conditions
-from notoneless.schools.views.common import page, schools_page, user_of, workbook, year_of
+from notoneless.schools.views.common import (
+    page,
+    saved,
+    schools_page,
+    user_of,
+    workbook,
+    year_of,
+)
 
 SORTABLE = {"code", "name", "township", "students", "met"}
 
@@ -137,22 +143,19 @@ def edit_conditions(request: HttpRequest, school_id: int, year: int) -> HttpResp
     form = ConditionsForm(request.POST or None, initial=_initial(current))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.save_conditions(
-                    school=found,
-                    year=year,
-                    values=form.values(),
-                    version=form.cleaned_data["version"],
-                    acting_user=user,
-                )
-            except SchoolsRefused as refused:
-                messages.error(request, str(refused))
-                status = 409 if isinstance(refused, actions.StaleRecord) else 400
-            else:
-                messages.success(request, _("Conditions saved."))
-                return redirect("schools_school", school_id=found.pk)
-        else:
-            status = 400
+        result, status = saved(
+            request,
+            form,
+            lambda: actions.save_conditions(
+                school=found,
+                year=year,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                acting_user=user,
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("Conditions saved."))
+            return redirect("schools_school", school_id=found.pk)
     context = {"school": found, "year": year, "form": form, "current": current}
     return page(request, "schools/conditions_form.html", context, status=status)

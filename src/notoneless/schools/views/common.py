@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -18,9 +19,12 @@ from notoneless.accounts.models import User
 from notoneless.audit.actions import record
 from notoneless.lib.sheets import Table, write_workbook
 from notoneless.schools.access import may_read_schools
+from notoneless.schools.actions import StaleRecord
+from notoneless.schools.errors import SchoolsRefused
 from notoneless.web.nav import navigation
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_YEAR = 2020
 
@@ -47,6 +51,19 @@ def page(
 ) -> HttpResponse:
     frame = {"nav": navigation(user_of(request)), "active": "schools_balance"}
     return render(request, template, {**frame, **context}, status=status)
+
+
+def saved(request: HttpRequest, form: Any, save: Callable[[], T]) -> tuple[T | None, int]:
+    """A POSTed form through its action: (what the action returned, 200) when saved; (None, 400) for
+    invalid input or a refusal, (None, 409) for a stale form; the refusal shown as a message. Every
+    invalid field keeps its error next to it."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return save(), 200
+    except SchoolsRefused as refused:
+        messages.error(request, str(refused))
+        return None, 409 if isinstance(refused, StaleRecord) else 400
 
 
 def year_of(request: HttpRequest, latest: int | None = None) -> int:

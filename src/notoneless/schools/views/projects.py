@@ -15,12 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from notoneless.registry.selectors import schools_for
 from notoneless.schools import actions, selectors
 from notoneless.schools.access import may_manage_schools
-from notoneless.schools.errors import SchoolsRefused
 from notoneless.schools.exports import project_tables
 from notoneless.schools.forms import ProjectFilterForm, ProjectForm
 from notoneless.schools.models import Project
 from notoneless.schools.projects import totals
-from notoneless.schools.views.common import page, schools_page, user_of, workbook
+from notoneless.schools.views.common import page, saved, schools_page, user_of, workbook
 
 ROWS_PER_PAGE = 100
 
@@ -92,22 +91,19 @@ def edit_project(request: HttpRequest, project_id: int | None = None) -> HttpRes
     form = ProjectForm(request.POST or None, initial=_initial(project), schools=schools_for(user))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = actions.save_project(
-                    project=project,
-                    values=form.values(),
-                    version=form.cleaned_data["version"],
-                    acting_user=user,
-                )
-            except SchoolsRefused as refused:
-                messages.error(request, str(refused))
-                status = 409 if isinstance(refused, actions.StaleRecord) else 400
-            else:
-                messages.success(request, _("Project saved."))
-                return redirect("schools_project", project_id=saved.pk)
-        else:
-            status = 400
+        project_saved, status = saved(
+            request,
+            form,
+            lambda: actions.save_project(
+                project=project,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                acting_user=user,
+            ),
+        )
+        if project_saved is not None:
+            messages.success(request, _("Project saved."))
+            return redirect("schools_project", project_id=project_saved.pk)
     return page(
         request, "schools/project_form.html", {"form": form, "project": project}, status=status
     )
