@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notoneless.inclusion",
     "notoneless.outreach",
     "notoneless.schools",
+    "notoneless.jobs",
     "notoneless.demo",
     "notoneless.web",
 ]

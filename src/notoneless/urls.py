@@ -11,5 +11,6 @@ urlpatterns = [
     path("inclusion/", include("notoneless.inclusion.urls")),
     path("outreach/", include("notoneless.outreach.urls")),
     path("balance/", include("notoneless.schools.urls")),
+    path("jobs/", include("notoneless.jobs.urls")),
     path("", include("notoneless.web.urls")),
 ]

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from notoneless.jobs.worker import run_pending
 from notoneless.schools import frames
 from notoneless.schools.itinerant.plan import make_plan
 from notoneless.schools.models import Conditions, ItinerantPlan
@@ -46,6 +47,12 @@ def test_an_administrator_corrects_a_school_plans_the_week_and_exports(county: C
     page.fill("#id_time_limit", "5")
     with page.expect_navigation():
         page.click('button[name="make"]')
+    # the job's page waits for the worker; here the worker is this test, and the page sees it finish
+    assert page.locator("#job-state").get_attribute("data-status") == "queued"
+    run_pending()
+    page.wait_for_selector('#job-state[data-status="done"]')
+    with page.expect_navigation():
+        page.click("#job-state a.next")
     plan = ItinerantPlan.objects.get()
     assert page.locator('[data-figure="covered"]').inner_text().startswith(str(plan.covered))
     assert page.locator('tr[data-township="鱼河镇"]').count() == 1

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jobs.helpers import finish
 from notoneless.audit.models import AuditEntry
 from notoneless.schools import frames
 from notoneless.schools.itinerant.plan import make_plan
@@ -197,12 +198,11 @@ def test_a_plan_is_made_from_the_page_and_a_teacher_sees_their_week(county: Coun
         county.client("officer_p1").post("/balance/itinerant/new/", {"time_limit": 5}).status_code
         == 403
     )
-    response = client.post("/balance/itinerant/new/", {"time_limit": 5})
+    job_page = finish(client, client.post("/balance/itinerant/new/", {"time_limit": 5}))
     plan = ItinerantPlan.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(
-        f"/balance/itinerant/{plan.pk}/"
-    )
-    html = client.get(response["Location"]).content.decode()
+    link = f"/balance/itinerant/{plan.pk}/"
+    assert job_page.status_code == 200 and f'href="{link}"' in job_page.content.decode()
+    html = client.get(link).content.decode()
     assert 'data-township="鱼河镇"' in html and 'data-reason="no_teacher"' in html
     week = county.client("walking_teacher").get("/balance/my-week/").content.decode()
     assert week.count("data-period=") == 12  # the art teacher's twelve lessons

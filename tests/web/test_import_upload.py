@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from jobs.helpers import finish
 from notoneless.audit.models import AuditEntry
 from notoneless.registry.models import Enrollment, ImportRun, School
 from notoneless.web import uploads
@@ -32,8 +33,9 @@ def _file(name: str, text: str) -> SimpleUploadedFile:
 
 
 def _upload(client: Client, kind: str, name: str, text: str, **fields: Any):
+    """The upload, its import job run as the worker would, and the job's page."""
     data = {"kind": kind, "file": _file(name, text), "term": TERM, "layout": "", **fields}
-    return client.post("/imports/", data)
+    return finish(client, client.post("/imports/", data))
 
 
 def _html(response) -> str:
@@ -253,7 +255,9 @@ def test_the_upload_needs_a_csrf_token(county: County) -> None:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _html(client.get("/imports/")))
     assert token
     data = {**data, "file": _file("学校.csv", HEADER + NEW_SCHOOL)}
-    response = client.post("/imports/", {**data, "csrfmiddlewaretoken": token.group(1)})
+    response = finish(
+        client, client.post("/imports/", {**data, "csrfmiddlewaretoken": token.group(1)})
+    )
     assert response.status_code == 200
     assert School.objects.filter(code="6108020004").exists()
 

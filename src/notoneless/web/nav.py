@@ -41,6 +41,7 @@ INCLUSION_PAGE = NavItem("inclusion", "inclusion_index", _("Inclusive education"
 OUTREACH_PAGE = NavItem("outreach", "outreach_index", _("Outreach"))
 SCHOOLS_PAGE = NavItem("schools_balance", "schools_index", _("School balance"))
 MY_WEEK_PAGE = NavItem("my_week", "schools_my_week", _("My itinerant week"))
+JOBS_PAGE = NavItem("jobs", "job_list", _("Background jobs"))
 IMPORT_PAGE = NavItem("imports", "import_upload", _("Import data"))
 ADMIN_PAGE = NavItem("admin", "admin:index", _("Administration"))
 
@@ -75,6 +76,8 @@ def navigation(user: User) -> list[NavItem]:
         items.append(MY_WEEK_PAGE)
     if may_import(user):
         items.append(IMPORT_PAGE)
+    if user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.AID_OFFICER, Role.AUDITOR):
+        items.append(JOBS_PAGE)
     if user.is_superuser and user.is_staff:
         items.append(ADMIN_PAGE)
     return items

@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,6 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from notoneless.accounts.models import Role
 from notoneless.registry import selectors
@@ -42,7 +40,6 @@ __all__ = [
     "ALLOWED_SUFFIXES",
     "IMPORT_ROLES",
     "CappedUploadHandler",
-    "Issue",
     "check_may_import",
     "default_term_code",
     "display_name",
@@ -50,18 +47,17 @@ __all__ = [
     "format_size_limit",
     "get_import_run",
     "import_runs",
-    "import_upload",
-    "issues_for_display",
+    "import_saved",
     "kind_description",
     "may_import",
     "safe_file_name",
+    "save_upload",
     "workbook_download_name",
     "workbook_for",
 ]
 
 IMPORT_ROLES = frozenset({Role.COUNTY_ADMIN})
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
-ISSUES_SHOWN = 200
 RUNS_PER_PAGE = 50
 WORKBOOK = "issues.xlsx"
 MTIME_SLACK = 2.0  # seconds: FAT and some network shares store modification times to 2 s
@@ -197,20 +193,28 @@ def _file_as_run(path: Path, run_id: int) -> Path:
     return target / path.name
 
 
-def import_upload(
-    upload: UploadedFile,
+def save_upload(upload: UploadedFile) -> Path:
+    """The upload saved under ``MEDIA_ROOT/imports``, in a fresh folder of its own (see above)."""
+    return _save(upload)
+
+
+def import_saved(
+    path: Path,
     *,
     kind: str,
-    acting_user: User,
+    acting_user: User | None,
+    display: str,
     term: str | None = None,
     layout: str | None = None,
     dry_run: bool = False,
     partial: bool = False,
     client: str = "",
+    progress: Any = None,
 ) -> ImportResult:
-    """Save the upload, import it as the CLI would, and write the error workbook beside it."""
-    name = display_name(upload)
-    path = _save(upload)
+    """Import a saved upload as the CLI would, write its error workbook beside the run, and delete
+    the uploaded file (it holds full numbers in the clear)."""
+    if not _is_saved_upload(path):
+        raise ValueError(f"{path} is not an upload saved by save_upload")
     result = import_file(
         kind,
         path,
@@ -219,8 +223,9 @@ def import_upload(
         dry_run=dry_run,
         partial=partial,
         layout=layout,
-        display_name=name,
+        display_name=display,
         client=client,
+        progress=progress,
     )
     if result.import_run_id is not None:
         path = _file_as_run(path, result.import_run_id)
@@ -230,6 +235,15 @@ def import_upload(
     if not any(path.parent.iterdir()):
         path.parent.rmdir()
     return result
+
+
+def _is_saved_upload(path: Path) -> bool:
+    """Only files inside the uploads folder are imported from a job's parameters."""
+    root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+    try:
+        return path.resolve().parent.parent == root and path.is_file()
+    except OSError:
+        return False
 
 
 # --- after the import ----------------------------------------------------------------------------
@@ -252,29 +266,3 @@ def kind_description(kind: str) -> str:
 def workbook_download_name(run: ImportRun) -> str:
     stem = PurePath(run.file_name).stem or run.kind
     return f"{stem}-问题.xlsx"
-
-
-@dataclass(frozen=True)
-class Issue:
-    row: int | None
-    column: str
-    value: str
-    is_error: bool
-    reason: str
-
-
-def issues_for_display(result: ImportResult, limit: int = ISSUES_SHOWN) -> list[Issue]:
-    """The first issues of the import, each with its reason in the current language."""
-    if result.log is None:
-        return []
-    reason = "reason_zh" if (get_language() or "zh").startswith("zh") else "reason_en"
-    return [
-        Issue(
-            row=issue["row"],
-            column=issue["column"] or "",
-            value=issue["value"] or "",
-            is_error=issue["severity"] == "error",
-            reason=issue[reason] or "",
-        )
-        for issue in result.log.frame().head(limit).iter_rows(named=True)
-    ]

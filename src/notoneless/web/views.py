@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notoneless.accounts.models import User
 from notoneless.aid.views.access import may_read_aid
+from notoneless.jobs.actions import enqueue
 from notoneless.registry import selectors
 from notoneless.registry.reveal import may_reveal, reveal_id_number
 from notoneless.retention.access import may_read_retention
@@ -117,7 +118,8 @@ def reveal_id_number_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a register file and import it as ``notoneless import`` would; county administrators only."""
+    """Upload a register file; a background job imports it as ``notoneless import`` would and its page
+    shows the outcome. County administrators only."""
     user = _user(request)
     uploads.check_may_import(user)
     context: dict[str, Any] = {"active": "imports", "limit": uploads.format_size_limit()}
@@ -128,22 +130,23 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, "web/import_form.html", {**context, "form": form}, status=400)
     data = form.cleaned_data
-    result = uploads.import_upload(
-        data["file"],
-        kind=data["kind"],
+    path = uploads.save_upload(data["file"])
+    job = enqueue(
+        "import",
+        {
+            "path": str(path),
+            "kind": data["kind"],
+            "display": uploads.display_name(data["file"]),
+            "term": data["term"] or "",
+            "layout": data["layout"] or "",
+            "dry_run": data["dry_run"],
+            "partial": data["partial"],
+            "client": request.META.get("REMOTE_ADDR", ""),
+        },
         acting_user=user,
-        term=data["term"] or None,
-        layout=data["layout"] or None,
-        dry_run=data["dry_run"],
-        partial=data["partial"],
         client=request.META.get("REMOTE_ADDR", ""),
     )
-    context |= {
-        "result": result,
-        "kind_label": uploads.kind_description(result.kind),
-        "issues": uploads.issues_for_display(result),
-    }
-    return _page(request, "web/import_result.html", context)
+    return redirect("job_detail", job_id=job.pk)
 
 
 @never_cache

@@ -11,11 +11,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from notoneless.aid import compute, selectors, workflow
+from notoneless.aid import selectors, workflow
 from notoneless.aid.errors import AidRefused
 from notoneless.aid.models import AidTerm
 from notoneless.aid.views import reads
 from notoneless.aid.views.common import acting, aid_page, overview_url, page, term_or_404
+from notoneless.jobs.actions import enqueue
 from notoneless.registry.selectors import is_county_wide
 
 
@@ -56,30 +57,17 @@ def _refused(request: HttpRequest, code: str, refusal: AidRefused, status: int) 
 @require_POST
 @aid_page
 def compute_view(request: HttpRequest, term: str) -> HttpResponse:
-    """Compute the term and show what changed and why."""
+    """Compute the term in the background; the job's page shows what changed and why."""
     user = acting(request)
     term_or_404(term)
     try:
         workflow.require_county_aid_role(user)
     except AidRefused as refusal:
         return _refused(request, term, refusal, 403)
-    try:
-        outcome = compute.compute_term(term_code=term, acting_user=user)
-    except AidRefused as refusal:
-        return _refused(request, term, refusal, 400)
-    names = reads.program_names(term, outcome.aid_term)
-    order = {code: i for i, code in enumerate(names)}
-    students = reads.students_by_id(s["student_id"] for s in outcome.samples)
-    context = {
-        "term_code": term,
-        "outcome": outcome,
-        "programs": [
-            (names.get(code, code), stats, reads.Total(stats["fen"]))
-            for code, stats in sorted(outcome.per_program.items(), key=lambda i: order.get(i[0], 0))
-        ],
-        "samples": [(s, students.get(s["student_id"])) for s in outcome.samples],
-    }
-    return page(request, "aid/compute_result.html", context)
+    job = enqueue(
+        "aid.compute", {"term": term}, acting_user=user, client=request.META.get("REMOTE_ADDR", "")
+    )
+    return redirect("job_detail", job_id=job.pk)
 
 
 def _step(

@@ -16,14 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from notoneless.jobs.actions import enqueue
 from notoneless.registry.models import Teacher
 from notoneless.registry.selectors import current_term
 from notoneless.schools import selectors
 from notoneless.schools.access import may_manage_schools, may_see_own_timetable
-from notoneless.schools.errors import SchoolsRefused
 from notoneless.schools.exports import plan_tables
 from notoneless.schools.forms import PlanForm
-from notoneless.schools.itinerant.plan import make_plan, plan_summary
+from notoneless.schools.itinerant.plan import plan_summary
 from notoneless.schools.models import ItinerantPlan, PlannedLesson
 from notoneless.schools.rules_data import itinerant_rules
 from notoneless.schools.views.common import page, schools_page, user_of, workbook
@@ -64,6 +64,7 @@ def plan(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 @require_POST
 @schools_page
 def make(request: HttpRequest) -> HttpResponse:
+    """Queue the planner; the job's page follows it and links to the plan."""
     user = user_of(request)
     if not may_manage_schools(user):
         raise PermissionDenied("this role does not make plans")
@@ -74,13 +75,9 @@ def make(request: HttpRequest) -> HttpResponse:
             request, _("Give a time limit of 5 to 300 seconds (and import a term first).")
         )
         return redirect("schools_plan")
-    try:
-        made = make_plan(term=term, acting_user=user, time_limit=form.cleaned_data["time_limit"])
-    except SchoolsRefused as refused:
-        messages.error(request, str(refused))
-        return redirect("schools_plan")
-    messages.success(request, _("The plan is made."))
-    return redirect("schools_plan_detail", plan_id=made.pk)
+    params = {"term": term.code, "time_limit": form.cleaned_data["time_limit"]}
+    job = enqueue("schools.plan_itinerant", params, acting_user=user)
+    return redirect("job_detail", job_id=job.pk)
 
 
 @require_GET

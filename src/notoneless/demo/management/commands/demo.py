@@ -15,6 +15,9 @@ import json
 import os
 import secrets
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -194,10 +197,36 @@ class Command(BaseCommand):
         if host in ("0.0.0.0", "::"):
             self.stdout.write("Other machines need this host in NOTONELESS_ALLOWED_HOSTS.")
         threads = waitress_threads()
+        worker = start_worker()
+        self.stdout.write(f"Background jobs: a worker runs beside the server (pid {worker.pid}).")
         self.stdout.write(f"Serving with waitress ({threads} threads); press Ctrl-C to stop.")
-        with suppress(KeyboardInterrupt):  # waitress usually handles Ctrl-C itself and returns
-            serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="notoneless")
+        try:
+            with suppress(KeyboardInterrupt):  # waitress usually handles Ctrl-C itself and returns
+                serve(
+                    get_wsgi_application(),
+                    host=host,
+                    port=port,
+                    threads=threads,
+                    ident="notoneless",
+                )
+        finally:
+            stop_worker(worker)
         self.stdout.write("Stopped.")
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``notoneless worker`` in a process of its own, with this process's settings and data folder."""
+    return subprocess.Popen([sys.executable, "-m", "notoneless", "worker"], env=dict(os.environ))
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes the job under way), then wait for it."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 REFUSE_FOREIGN = (

@@ -1,0 +1,3 @@
+from web.county import county
+
+__all__ = ["county"]
