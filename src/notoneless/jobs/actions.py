@@ -10,14 +10,14 @@ import threading
 import time
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from notoneless.audit.actions import record
 from notoneless.jobs import kinds, progress
 from notoneless.jobs.models import Job
 
-__all__ = ["claim_next", "enqueue", "execute", "fail_abandoned"]
+__all__ = ["claim_next", "enqueue", "execute", "fail_abandoned", "refresh_connection"]
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10
@@ -48,6 +48,14 @@ def enqueue(kind: str, params: dict[str, Any], *, acting_user: Any, client: str 
             client=client,
         )
     return job
+
+
+def refresh_connection() -> None:
+    """Drop a broken or aged database connection between jobs, as Django does between requests. Not
+    inside a transaction: there the job runs within a caller's (a test's) and must keep its
+    connection."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def claim_next(worker: str) -> Job | None:
@@ -112,7 +120,7 @@ def execute(job: Job) -> Job:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             job.error = INTERNAL_ERROR
     job.finished_at = timezone.now()
-    close_old_connections()
+    refresh_connection()
     job.save(update_fields=["status", "result", "error", "finished_at"])
     progress.remove(job.pk)
     return job

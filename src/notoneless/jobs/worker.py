@@ -9,8 +9,6 @@ import socket
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
-
 from notoneless.jobs import actions
 from notoneless.jobs.models import Job
 
@@ -29,7 +27,7 @@ class Worker:
 
     def run_once(self) -> Job | None:
         """Claim and run one job, if one waits."""
-        close_old_connections()
+        actions.refresh_connection()
         job = actions.claim_next(self.name)
         return actions.execute(job) if job is not None else None
 
