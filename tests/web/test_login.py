@@ -60,3 +60,9 @@ def test_an_inactive_account_cannot_log_in(county: County) -> None:
     user.save(update_fields=["is_active"])
     response = Client().post("/login/", {"username": "teacher_a", "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_every_response_says_how_long_the_server_took(db: None) -> None:
+    timing = Client().get("/login/")["Server-Timing"]
+    name, duration = timing.split(";dur=")
+    assert name == "app" and float(duration) > 0

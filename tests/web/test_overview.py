@@ -90,7 +90,9 @@ def test_overview_runs_a_fixed_number_of_queries(
     county: County, persona: str, django_assert_max_num_queries
 ) -> None:
     client = county.client(persona)
-    with django_assert_max_num_queries(16):
+    # the dashboard reads each area once (about 55 queries, whatever the county's size; see
+    # test_dashboard.py), then keeps it until the next audited write
+    with django_assert_max_num_queries(70):
         assert client.get("/").status_code == 200
 
 

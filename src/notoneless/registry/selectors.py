@@ -53,6 +53,7 @@ __all__ = [
     "SchoolDetail",
     "county_overview",
     "current_term",
+    "enrolments_for",
     "get_person",
     "get_school",
     "get_student",
@@ -218,6 +219,38 @@ def students_for(user: User, term: Term | str | None = None) -> QuerySet[Student
             pk__in=Enrollment.objects.filter(term=term_obj).values("student_id")
         )
     return students
+
+
+def enrolments_for(
+    user: User,
+    term: Term | None,
+    *,
+    township_id: int | None = None,
+    school_id: int | None = None,
+    stage: str = "",
+    grade: int | None = None,
+    status: str = "",
+    name: str = "",
+) -> QuerySet[Enrollment]:
+    """The term's enrolments in the user's schools (the student register as a list), filtered."""
+    rows = _enrolled_in_scope(user, term).select_related("student__person", "school__township")
+    if township_id:
+        rows = rows.filter(school__township_id=township_id)
+    if school_id:
+        rows = rows.filter(school_id=school_id)
+    if stage:
+        rows = rows.filter(stage=stage)
+    if grade:
+        rows = rows.filter(grade=grade)
+    if status:
+        rows = rows.filter(status=status)
+    if name.strip():
+        simplified = names.normalise_names([name.strip()])[0]
+        rows = rows.filter(
+            Q(student__person__name_norm__contains=simplified)
+            | Q(student__person__name__contains=name.strip())
+        )
+    return rows
 
 
 def _scoped_students(user: User, term: Term | None) -> QuerySet[Student]:

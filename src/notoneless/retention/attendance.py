@@ -21,6 +21,7 @@ import polars as pl
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notoneless.audit.actions import record
 from notoneless.registry.choices import AbsenceStatus, EnrollmentStatus
@@ -237,6 +238,11 @@ class SheetRow:
     @property
     def status_label(self) -> str:
         return str(AbsenceStatus(self.status).label) if self.status else ""
+
+    @property
+    def next_status_label(self) -> str:
+        following = self.next_status
+        return str(AbsenceStatus(following).label) if following else str(_("present"))
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from notoneless.registry.choices import EnrollmentStatus, Locality, SchoolType, Stage
 from notoneless.registry.imports import KINDS
 from notoneless.registry.imports.spec import kinds, layouts
 from notoneless.registry.reveal import REASON_MAX_LENGTH
@@ -25,6 +26,76 @@ class StudentSearchForm(forms.Form):
         max_length=60,
         required=False,
     )
+
+
+class StudentListForm(forms.Form):
+    """The filters of the student register list; the choices are the user's schools and townships."""
+
+    name = forms.CharField(label=_("Name"), max_length=30, required=False)
+    township = forms.TypedChoiceField(
+        label=_("Township"), coerce=int, required=False, empty_value=None
+    )
+    school = forms.TypedChoiceField(label=_("School"), coerce=int, required=False, empty_value=None)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    grade = forms.IntegerField(label=_("Grade"), min_value=1, max_value=12, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, data: Any, *, schools: Any) -> None:
+        super().__init__(data)
+        everything = [("", _("All"))]
+        townships = sorted({(s.township_id, s.township.name) for s in schools}, key=lambda t: t[1])
+        self.fields["township"].choices = everything + townships  # type: ignore[attr-defined]
+        self.fields["school"].choices = everything + [(s.pk, s.name) for s in schools]  # type: ignore[attr-defined]
+        self.fields["stage"].choices = everything + list(Stage.choices)  # type: ignore[attr-defined]
+        self.fields["status"].choices = everything + list(EnrollmentStatus.choices)  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, for ``registry.selectors.enrolments_for``; an invalid one is dropped."""
+        if self.is_valid():
+            data = self.cleaned_data
+        else:
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {
+            "name": data.get("name") or "",
+            "township_id": data.get("township"),
+            "school_id": data.get("school"),
+            "stage": data.get("stage") or "",
+            "grade": data.get("grade"),
+            "status": data.get("status") or "",
+        }
+
+
+class SchoolListForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40, required=False)
+    township = forms.TypedChoiceField(
+        label=_("Township"), coerce=int, required=False, empty_value=None
+    )
+    school_type = forms.ChoiceField(label=_("Type"), required=False)
+    locality = forms.ChoiceField(label=_("Locality"), required=False)
+
+    def __init__(self, data: Any, *, townships: Any) -> None:
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["township"].choices = everything + [(t.pk, t.name) for t in townships]  # type: ignore[attr-defined]
+        self.fields["school_type"].choices = everything + list(SchoolType.choices)  # type: ignore[attr-defined]
+        self.fields["locality"].choices = everything + list(Locality.choices)  # type: ignore[attr-defined]
+
+    def filtered(self, schools: Any) -> Any:
+        """``schools`` narrowed by the valid filters; an invalid one is dropped."""
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        )
+        if data.get("name"):
+            schools = schools.filter(name__contains=data["name"].strip())
+        if data.get("township"):
+            schools = schools.filter(township_id=data["township"])
+        if data.get("school_type"):
+            schools = schools.filter(school_type=data["school_type"])
+        if data.get("locality"):
+            schools = schools.filter(locality=data["locality"])
+        return schools
 
 
 class RevealForm(forms.Form):

@@ -14,8 +14,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.overview, name="overview"),
     path("schools/", views.school_list, name="school_list"),
+    path("schools/export.xlsx", views.school_export, name="school_export"),
     path("schools/<int:school_id>/", views.school_detail, name="school_detail"),
     path("students/", views.student_search, name="student_search"),
+    path("students/export.xlsx", views.student_export, name="student_export"),
     path("students/<int:student_id>/", views.student_detail, name="student_detail"),
     path(
         "persons/<int:person_id>/reveal-id/",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,11 +16,18 @@ from notoneless.accounts.models import User
 from notoneless.aid.views.access import may_read_aid
 from notoneless.jobs.actions import enqueue
 from notoneless.registry import selectors
+from notoneless.registry.models import Division, Enrollment, School
 from notoneless.registry.reveal import may_reveal, reveal_id_number
 from notoneless.retention.access import may_read_retention
 from notoneless.retention.attendance import student_attendance
-from notoneless.web import uploads
-from notoneless.web.forms import ImportForm, RevealForm, StudentSearchForm
+from notoneless.web import dashboard, registers, uploads
+from notoneless.web.forms import (
+    ImportForm,
+    RevealForm,
+    SchoolListForm,
+    StudentListForm,
+    StudentSearchForm,
+)
 from notoneless.web.nav import navigation
 
 
@@ -39,17 +47,55 @@ def _page(
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    data = selectors.county_overview(_user(request))
-    return _page(request, "web/overview.html", {"overview": data, "active": "overview"})
+    """The dashboard at the place asked for (``?township=`` or ``?school=``, within scope), with the
+    register counts below."""
+    user = _user(request)
+    place = dashboard.place_for(
+        user, _int(request.GET.get("township")), _int(request.GET.get("school"))
+    )
+    context = {
+        "overview": dashboard.cached(
+            user,
+            place,
+            "registers",
+            lambda: selectors.county_overview(dashboard.place_reader(user, place)),
+        ),
+        "board": dashboard.cached_board(user, place),
+        "active": "overview",
+    }
+    return _page(request, "web/overview.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _schools(request: HttpRequest) -> tuple[SchoolListForm, QuerySet[School]]:
+    user = _user(request)
+    schools = selectors.schools_for(user, term=selectors.current_term())
+    townships = Division.objects.filter(pk__in=schools.values("township_id")).order_by("code")
+    form = SchoolListForm(request.GET, townships=townships)
+    return form, form.filtered(schools)
 
 
 @require_GET
 @login_required
 def school_list(request: HttpRequest) -> HttpResponse:
-    term = selectors.current_term()
-    schools = selectors.schools_for(_user(request), term=term)
-    context = {"schools": schools, "term": term, "active": "schools"}
+    form, schools = _schools(request)
+    context = {
+        "form": form,
+        "listing": registers.SCHOOLS.page(request, schools),
+        "term": selectors.current_term(),
+        "active": "schools",
+    }
     return _page(request, "web/school_list.html", context)
+
+
+@require_GET
+@login_required
+def school_export(request: HttpRequest) -> HttpResponse:
+    _form, schools = _schools(request)
+    return registers.SCHOOLS.export(request, schools, acting_user=_user(request))
 
 
 @require_GET
@@ -59,14 +105,35 @@ def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
     return _page(request, "web/school_detail.html", {"detail": detail, "active": "schools"})
 
 
+def _register(request: HttpRequest) -> tuple[StudentListForm, QuerySet[Enrollment]]:
+    user = _user(request)
+    term = selectors.current_term()
+    schools = list(selectors.schools_for(user, term=term))
+    form = StudentListForm(request.GET, schools=schools)
+    return form, selectors.enrolments_for(user, term, **form.filters())
+
+
 @require_GET
 @login_required
 def student_search(request: HttpRequest) -> HttpResponse:
+    """A search by name or number when ``q`` is given; otherwise the register, filtered."""
     form = StudentSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = selectors.search_students(_user(request), query) if query else []
-    context = {"form": form, "query": query, "results": results, "active": "students"}
+    context: dict[str, Any] = {"form": form, "query": query, "active": "students"}
+    if query:
+        context["results"] = selectors.search_students(_user(request), query)
+    else:
+        list_form, enrolments = _register(request)
+        context["list_form"] = list_form
+        context["listing"] = registers.STUDENTS.page(request, enrolments)
     return _page(request, "web/student_search.html", context)
+
+
+@require_GET
+@login_required
+def student_export(request: HttpRequest) -> HttpResponse:
+    _form, enrolments = _register(request)
+    return registers.STUDENTS.export(request, enrolments, acting_user=_user(request))
 
 
 @require_GET

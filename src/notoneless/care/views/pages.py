@@ -23,6 +23,7 @@ from notoneless.care.errors import CareRefused
 from notoneless.care.forms import EndForm, EntryForm, GroupForm, PairForm
 from notoneless.care.views.common import care_page, page, refusal, user_of
 from notoneless.web.attachments import open_attachment
+from notoneless.web.submissions import mark_submitted, once_per_submission
 
 CONTENT_TYPES = {
     "jpeg": "image/jpeg",
@@ -190,6 +191,7 @@ def pair(request: HttpRequest, pairing_id: int) -> HttpResponse:
 
 @require_POST
 @care_page
+@once_per_submission
 def log(request: HttpRequest, pairing_id: int) -> HttpResponse:
     user = user_of(request)
     pairing = selectors.get_pairing(user, pairing_id)
@@ -210,6 +212,7 @@ def log(request: HttpRequest, pairing_id: int) -> HttpResponse:
     except CareRefused as refused:
         messages.error(request, str(refused))
     else:
+        mark_submitted(request)
         messages.success(request, _("Support logged."))
     return redirect("care_pair", pairing_id=pairing.pk)
 

@@ -23,6 +23,7 @@ from notoneless.inclusion.views.common import day, form_errors, inclusion_page, 
 from notoneless.registry.models import Teacher, Term
 from notoneless.registry.selectors import current_term
 from notoneless.web.attachments import open_attachment
+from notoneless.web.submissions import mark_submitted, once_per_submission
 
 
 def _plan_or_none(user: object, value: object) -> Plan | None:
@@ -33,6 +34,7 @@ def _plan_or_none(user: object, value: object) -> Plan | None:
 
 @require_http_methods(["GET", "POST"])
 @inclusion_page
+@once_per_submission
 def record_session(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The phone form for one child's plan; all six elements and the guardian's confirmation."""
     user = user_of(request)
@@ -72,6 +74,7 @@ def record_session(request: HttpRequest, plan_id: int) -> HttpResponse:
             except InclusionRefused as refusal:
                 messages.error(request, str(refusal))
             else:
+                mark_submitted(request)
                 messages.success(request, _("Session recorded."))
                 return redirect("inclusion_plan", plan_id=plan.pk)
         else:

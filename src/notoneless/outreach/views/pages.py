@@ -26,6 +26,7 @@ from notoneless.outreach.survey import default_survey
 from notoneless.outreach.views.common import form_refusal, outreach_page, page, term_of, user_of
 from notoneless.registry.models import Division, Household, Term
 from notoneless.web.attachments import open_attachment
+from notoneless.web.submissions import mark_submitted, once_per_submission
 
 # --- overview ------------------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ def _answers(visit: Any, survey: Any) -> list[tuple[str, str]]:
 
 @require_POST
 @outreach_page
+@once_per_submission
 def record_visit(request: HttpRequest, household_id: int) -> HttpResponse:
     user = user_of(request)
     term = term_of(request)
@@ -146,6 +148,7 @@ def record_visit(request: HttpRequest, household_id: int) -> HttpResponse:
     except OutreachRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(_household_url(found, term))
+    mark_submitted(request)
     messages.success(request, _("Visit recorded."))
     return redirect(_household_url(found, visit.term))
 

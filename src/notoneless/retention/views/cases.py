@@ -23,6 +23,7 @@ from notoneless.retention.errors import RetentionRefused
 from notoneless.retention.forms import CloseForm, StepForm
 from notoneless.retention.models import Case, CaseStep
 from notoneless.retention.views.common import page, retention_page, user_of
+from notoneless.web.submissions import mark_submitted, once_per_submission
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ROWS_PER_PAGE = 100
@@ -122,6 +123,7 @@ def _refusal(request: HttpRequest, form: Any) -> None:
 
 @require_POST
 @retention_page
+@once_per_submission
 def record_step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     user = user_of(request)
     case = selectors.get_case(user, case_id)
@@ -136,6 +138,7 @@ def record_step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     except RetentionRefused as refusal:
         messages.error(request, str(refusal))
     else:
+        mark_submitted(request)
         messages.success(request, _("Step recorded."))
     return redirect("retention_case", case_id=case.pk)
 
