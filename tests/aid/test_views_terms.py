@@ -17,6 +17,7 @@ from jobs.helpers import finish
 from notoneless.aid import workflow
 from notoneless.aid.compute import compute_term
 from notoneless.aid.models import AidTerm, Entitlement, PaymentBatch, PaymentLine, SchoolList
+from notoneless.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -510,6 +511,11 @@ def test_the_ledger_downloads_as_a_workbook(aid_county):
     values = {str(c.value) for row in sheet.iter_rows() for c in row}
     assert "癸中职" in values
     assert not any(child.id_number in v for v in values for child in CHILDREN.values())
+    entry = AuditEntry.objects.get(action="export.aid_ledger")
+    assert (entry.username, entry.detail) == (
+        "compiler",
+        {"filters": {"term": TERM}, "rows": ENTITLED},
+    )
 
 
 def test_the_ledger_page_runs_a_fixed_number_of_queries(aid_county, django_assert_max_num_queries):

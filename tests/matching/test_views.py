@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from matching.findings_county import HUKOU, SUN, load
+from notoneless.audit.models import AuditEntry
 from notoneless.matching.findings import compute_findings
 from notoneless.matching.models import CandidatePair, Finding, MatchRun, RecordKind
 from notoneless.registry.models import DisabilityRecord, HukouRecord, StudyElsewhereRecord
@@ -166,6 +167,8 @@ def test_findings_download_as_excel_with_masked_ids(county, leads):
     cells = {str(c) for r in rows for c in r if c}
     assert SUN not in cells
     assert HukouRecord.objects.get(name="孙小明").id_number_masked in cells
+    entry = AuditEntry.objects.get(action="export.findings_out-of-school")
+    assert entry.detail == {"filters": {"township": TOWNSHIP_A}, "rows": len(names)}
 
 
 def test_an_unknown_kind_is_not_found(county):

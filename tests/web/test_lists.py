@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from notoneless.audit.models import AuditEntry
 from notoneless.web import registers
-from web.county import CHILDREN, SCHOOL_A, SCHOOL_B, County
+from retention.cases import open_case
+from web.county import CHILDREN, SCHOOL_A, SCHOOL_B, TERM, County
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,42 @@ def test_the_register_page_runs_a_fixed_number_of_queries(
     client = county.client(persona)
     with django_assert_max_num_queries(12):
         assert client.get("/students/", {"sort": "school"}).status_code == 200
+
+
+EXPORTS = [
+    ("/students/", "/students/export.xlsx", "students"),
+    ("/schools/", "/schools/export.xlsx", "schools"),
+    ("/retention/cases/", "/retention/cases/export.xlsx", "retention_cases"),
+    (
+        f"/outreach/households/?term={TERM}",
+        f"/outreach/households/export.xlsx?term={TERM}",
+        "outreach_households",
+    ),
+    ("/inclusion/placements/", "/inclusion/placements/export.xlsx", "inclusion_placements"),
+]
+
+
+@pytest.mark.parametrize(("page", "export", "name"), EXPORTS)
+def test_every_list_sorts_links_its_export_and_the_export_is_audited_and_masked(
+    county: County, tmp_path: Path, page: str, export: str, name: str
+) -> None:
+    open_case(county, tmp_path)  # so that the case list has a row
+    client = county.client("county_admin")
+    html = client.get(page).content.decode()
+    assert 'class="sort"' in html, "the list has sortable columns"
+    assert f'href="{export.split("?")[0]}?' in html, "the list links its export"
+    rows = _sheet(client.get(export))
+    assert not any(
+        full in str(cell) for full in (c[0] for c in CHILDREN.values()) for r in rows for cell in r
+    )
+    assert AuditEntry.objects.filter(action=f"export.{name}", username="county_admin").count() == 1
+
+
+def test_the_household_list_sorts_in_memory_and_exports_its_rows(county: County) -> None:
+    client = county.client("county_admin")
+    html = client.get("/outreach/households/", {"term": TERM, "sort": "-household"}).content
+    numbers = re.findall(r'data-household="(H\d+)"', html.decode())
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) >= 2
+    rows = _sheet(client.get("/outreach/households/export.xlsx", {"term": TERM}))
+    exported = sorted(str(r[0]).split()[0] for r in rows[3:] if r[0])
+    assert exported == sorted(numbers)

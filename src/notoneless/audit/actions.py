@@ -28,3 +28,22 @@ def record(
         detail=detail or {},
         client=client,
     )
+
+
+def record_export(
+    name: str,
+    *,
+    acting_user: Any,
+    rows: int,
+    filters: dict[str, str],
+    client: str = "",
+) -> AuditEntry:
+    """An export of a list or a report: who took which rows (the filter and how many) out."""
+    return record(
+        f"export.{name}",
+        acting_user=acting_user,
+        object_type="Export",
+        object_id=name,
+        detail={"filters": filters, "rows": rows},
+        client=client,
+    )

@@ -7,6 +7,7 @@ from notoneless.inclusion.views import placements, plans, sessions
 urlpatterns = [
     path("", placements.index, name="inclusion_index"),
     path("placements/", placements.placement_list, name="inclusion_placements"),
+    path("placements/export.xlsx", placements.placement_export, name="inclusion_placements_export"),
     path("placements/review-due/", placements.review_due, name="inclusion_review_due"),
     path("placements/propose-all/", placements.propose_all, name="inclusion_propose_all"),
     path("placements/<int:placement_id>/", placements.placement_detail, name="inclusion_placement"),

@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notoneless.accounts.models import User
+from notoneless.audit.actions import record_export
 from notoneless.matching import export, review, selectors
 from notoneless.matching.cards import pair_cards
 from notoneless.matching.errors import MatchingRefused
 from notoneless.matching.forms import DecisionForm, UndoForm, VerifyForm
 from notoneless.matching.models import CandidatePair, Finding, RecordKind
 from notoneless.registry.selectors import current_term, schools_for
+from notoneless.web.lists import filters_of
 from notoneless.web.nav import navigation
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -211,7 +213,14 @@ def findings(request: HttpRequest, kind: str) -> HttpResponse:
 def findings_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind_or_404(kind)
     buffer = io.BytesIO()
-    export.write_xlsx(kind, export.finding_rows(_filtered(request, kind)), buffer)
+    count = export.write_xlsx(kind, export.finding_rows(_filtered(request, kind)), buffer)
+    record_export(
+        f"findings_{kind}",
+        acting_user=_user(request),
+        rows=count,
+        filters=filters_of(request),
+        client=request.META.get("REMOTE_ADDR", ""),
+    )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     name = f"findings-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

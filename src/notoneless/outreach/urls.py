@@ -7,6 +7,7 @@ from notoneless.outreach.views import pages
 urlpatterns = [
     path("", pages.index, name="outreach_index"),
     path("households/", pages.households, name="outreach_households"),
+    path("households/export.xlsx", pages.households_export, name="outreach_households_export"),
     path("households/<int:household_id>/", pages.household, name="outreach_household"),
     path("households/<int:household_id>/visits/", pages.record_visit, name="outreach_visit"),
     path(

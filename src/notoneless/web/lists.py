@@ -19,10 +19,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from notoneless.audit.actions import record
+from notoneless.audit.actions import record_export
 from notoneless.lib import sheets
 
-__all__ = ["Cell", "Column", "ListPage", "Listing", "export_response"]
+__all__ = ["Cell", "Column", "ListPage", "Listing", "export_response", "filters_of"]
 
 EXPORT_ROWS_MAX = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,8 +90,16 @@ class Listing:
                 return column, descending
         return None, False
 
-    def ordered(self, request: HttpRequest, rows: QuerySet[Any]) -> QuerySet[Any]:
+    def ordered(self, request: HttpRequest, rows: QuerySet[Any] | Sequence[Any]) -> Any:
+        """The rows in the asked order: by the database for a query set, in memory for a list
+        (rows a selector has already assembled)."""
         column, descending = self._sort(request)
+        if not isinstance(rows, QuerySet):
+            if column is None:
+                return list(rows)
+            present = [r for r in rows if column.cell(r) not in (None, "")]
+            empty = [r for r in rows if column.cell(r) in (None, "")]
+            return sorted(present, key=column.cell, reverse=descending) + empty
         if column is None or column.order is None:
             return rows.order_by(*self.default_order)
         field = F(column.order)
@@ -114,7 +122,7 @@ class Listing:
             headers.append(Header(column, f"?{query.urlencode()}", direction))
         return headers
 
-    def page(self, request: HttpRequest, rows: QuerySet[Any]) -> ListPage:
+    def page(self, request: HttpRequest, rows: QuerySet[Any] | Sequence[Any]) -> ListPage:
         ordered = self.ordered(request, rows)
         found = Paginator(ordered, self.per_page).get_page(request.GET.get("page"))
         return ListPage(
@@ -128,11 +136,12 @@ class Listing:
         return [_plain(column.cell(row)) for column in self.columns]
 
     def export(
-        self, request: HttpRequest, rows: QuerySet[Any], *, acting_user: Any
+        self, request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], *, acting_user: Any
     ) -> HttpResponse:
-        ordered = self.ordered(request, rows)
-        table_rows = (self.cells(row) for row in ordered[:EXPORT_ROWS_MAX].iterator(2000))
-        filters = {k: str(v) for k, v in _without(request.GET, "page").items() if v}
+        ordered = self.ordered(request, rows)[:EXPORT_ROWS_MAX]
+        each = ordered.iterator(2000) if isinstance(ordered, QuerySet) else ordered
+        table_rows = (self.cells(row) for row in each)
+        filters = filters_of(request)
         return export_response(
             request,
             name=self.name,
@@ -162,18 +171,22 @@ def export_response(
         buffer,
         [sheets.Table(sheet=title[:31], title=title, columns=columns, rows=written, note=note)],
     )
-    record(
-        f"export.{name}",
+    record_export(
+        name,
         acting_user=acting_user,
-        object_type="Export",
-        object_id=name,
-        detail={"filters": filters, "rows": len(written)},
+        rows=len(written),
+        filters=filters,
         client=request.META.get("REMOTE_ADDR", ""),
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
+
+
+def filters_of(request: HttpRequest) -> dict[str, str]:
+    """The filters (and sort) of a list's page as the audit log records them."""
+    return {k: str(v) for k, v in _without(request.GET, "page").items() if v}
 
 
 def _without(query: QueryDict, *names: str) -> QueryDict:

@@ -18,6 +18,8 @@ from notoneless.aid.models import Entitlement
 from notoneless.aid.views import reads
 from notoneless.aid.views.common import acting, aid_page, page
 from notoneless.aid.views.forms import LedgerFilterForm
+from notoneless.audit.actions import record_export
+from notoneless.web.lists import filters_of
 
 ROWS_PER_PAGE = 200
 CHUNK = 2000
@@ -49,7 +51,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 def _all_rows(request: HttpRequest) -> Iterator[ledger_rows.LedgerRow]:
+    """Every row of the current filter; the export is recorded in the audit log first."""
     _form, entitlements = _filtered(request)
+    record_export(
+        "aid_ledger",
+        acting_user=acting(request),
+        rows=entitlements.count(),
+        filters=filters_of(request),
+        client=request.META.get("REMOTE_ADDR", ""),
+    )
     names = ledger_rows.all_program_names()
     return ledger_rows.ledger_rows(entitlements.iterator(chunk_size=CHUNK), names)
 

@@ -21,6 +21,7 @@ from notoneless.inclusion.errors import InclusionRefused
 from notoneless.inclusion.forms import AssessmentForm, DecisionForm
 from notoneless.inclusion.models import Placement
 from notoneless.inclusion.views.common import day, form_errors, inclusion_page, page, user_of
+from notoneless.inclusion.views.lists import PLACEMENTS
 from notoneless.registry.selectors import get_person, search_students
 
 
@@ -45,11 +46,19 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     status = request.GET.get("status", "")
     context = {
-        "placements": selectors.placements_for(user, status)[:500],
+        "listing": PLACEMENTS.page(request, selectors.placements_for(user, status)),
         "status": status,
         "statuses": Placement.Status.choices,
     }
     return page(request, "inclusion/placement_list.html", context)
+
+
+@require_GET
+@inclusion_page
+def placement_export(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    rows = selectors.placements_for(user, request.GET.get("status", ""))
+    return PLACEMENTS.export(request, rows, acting_user=user)
 
 
 @require_GET

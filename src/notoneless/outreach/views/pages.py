@@ -24,6 +24,7 @@ from notoneless.outreach.models import CardDelivery
 from notoneless.outreach.rules import default_rules
 from notoneless.outreach.survey import default_survey
 from notoneless.outreach.views.common import form_refusal, outreach_page, page, term_of, user_of
+from notoneless.outreach.views.lists import HOUSEHOLDS
 from notoneless.registry.models import Division, Household, Term
 from notoneless.web.attachments import open_attachment
 from notoneless.web.submissions import mark_submitted, once_per_submission
@@ -65,7 +66,7 @@ def households(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "term": term,
-        "rows": rows,
+        "listing": HOUSEHOLDS.page(request, rows),
         "village": village,
         "only": only,
         "villages": villages,
@@ -73,6 +74,17 @@ def households(request: HttpRequest) -> HttpResponse:
         "states": dict(CardDelivery.State.choices),
     }
     return page(request, "outreach/households.html", context)
+
+
+@require_GET
+@outreach_page
+def households_export(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    term = term_of(request)
+    rows = selectors.household_rows(
+        user, term, village=request.GET.get("village", "")[:12], only=request.GET.get("only", "")
+    )
+    return HOUSEHOLDS.export(request, rows, acting_user=user)
 
 
 def _household_url(household: Household, term: Term) -> str:

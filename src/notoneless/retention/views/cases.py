@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -23,10 +23,10 @@ from notoneless.retention.errors import RetentionRefused
 from notoneless.retention.forms import CloseForm, StepForm
 from notoneless.retention.models import Case, CaseStep
 from notoneless.retention.views.common import page, retention_page, user_of
+from notoneless.retention.views.lists import CASES
 from notoneless.web.submissions import mark_submitted, once_per_submission
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-ROWS_PER_PAGE = 100
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -51,11 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return page(request, "retention/dashboard.html", {"board": board, "as_of": as_of})
 
 
-@require_GET
-@retention_page
-def case_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    as_of = _as_of(request)
+def _cases(request: HttpRequest) -> tuple[selectors.CaseFilter, QuerySet[Case]]:
     filters = selectors.CaseFilter(
         ledger=request.GET.get("ledger") or "open",
         trigger=request.GET.get("trigger") or "",
@@ -64,21 +60,31 @@ def case_list(request: HttpRequest) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         query=request.GET.get("q", "")[:30],
     )
-    cases = selectors.cases_for(user, filters, as_of)
-    listing = Paginator(cases, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    return filters, selectors.cases_for(user_of(request), filters, _as_of(request))
+
+
+@require_GET
+@retention_page
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    filters, cases = _cases(request)
     context = {
-        "page": listing,
+        "listing": CASES.page(request, cases),
         "filters": filters,
-        "as_of": as_of,
+        "as_of": _as_of(request),
         "ledgers": selectors.LEDGERS,
         "triggers": Case.Trigger.choices,
         "townships": selectors.townships_for(user),
         "schools": list(schools_for(user)),
-        "query": query.urlencode(),
     }
     return page(request, "retention/case_list.html", context)
+
+
+@require_GET
+@retention_page
+def case_export(request: HttpRequest) -> HttpResponse:
+    _filters, cases = _cases(request)
+    return CASES.export(request, cases, acting_user=user_of(request))
 
 
 # --- one case ------------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from notoneless.accounts.models import User
-from notoneless.audit.actions import record
+from notoneless.audit.actions import record_export
 from notoneless.lib.sheets import Table, write_workbook
 from notoneless.schools.access import may_read_schools
 from notoneless.schools.actions import StaleRecord
 from notoneless.schools.errors import SchoolsRefused
+from notoneless.web.lists import filters_of
 from notoneless.web.nav import navigation
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -79,13 +80,12 @@ def workbook(request: HttpRequest, name: str, tables: list[Table]) -> HttpRespon
     """The tables as an Excel download; the export is audited."""
     buffer = io.BytesIO()
     write_workbook(buffer, tables)
-    record(
-        "schools.export",
+    record_export(
+        name.split("-")[0],  # the report, without its year or plan number
         acting_user=user_of(request),
-        object_type="report",
-        object_id=name,
-        detail={"rows": sum(len(t.rows) for t in tables), "query": request.GET.urlencode()},
-        client="web",
+        rows=sum(len(t.rows) for t in tables),
+        filters=filters_of(request),
+        client=request.META.get("REMOTE_ADDR", ""),
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
