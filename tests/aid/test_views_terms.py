@@ -524,3 +524,12 @@ def test_the_ledger_page_runs_a_fixed_number_of_queries(aid_county, django_asser
 
     with django_assert_max_num_queries(12):
         assert client.get(reverse("aid_ledger")).status_code == 200
+
+
+def test_only_a_second_person_is_offered_the_approval(aid_county):
+    submit_all(aid_county, computed(aid_county))
+    aid_county.client("compiler").post(reverse("aid_compile", args=[TERM]))
+    approve = reverse("aid_approve", args=[TERM])
+    overview = f"{reverse('aid_overview')}?term={TERM}"
+    assert approve not in html(aid_county.client("compiler").get(overview))
+    assert approve in html(aid_county.client("approver").get(overview))

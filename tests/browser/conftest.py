@@ -122,3 +122,45 @@ def log_in(page: Page, fast_passwords: None) -> Callable[[str], Page]:
         return page
 
     return log_in
+
+
+SCREENSHOTS_ENV = "NOTONELESS_SCREENSHOTS"
+
+
+@pytest.fixture
+def screenshot(page: Page) -> Callable[[str], None]:
+    """``screenshot(name)``: the whole page as ``<name>.png`` in the folder ``$NOTONELESS_SCREENSHOTS``
+    names (``.ci/run`` sets it to ``artifacts/screenshots``); nothing when it is unset."""
+    folder = os.environ.get(SCREENSHOTS_ENV)
+
+    def shoot(name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return shoot
+
+
+@pytest.fixture
+def worker(live_server: Any) -> Iterator[None]:
+    """A job worker in a thread beside the live server, as ``notoneless demo`` runs one beside the web
+    server, so that pages which queue a job see it run."""
+    import threading
+
+    from django.db import connections
+
+    from notoneless.jobs.worker import Worker
+
+    running = Worker(poll=0.2, name="browser-test")
+
+    def run() -> None:
+        try:
+            running.run()
+        finally:
+            connections.close_all()  # this thread's connection, before the database is dropped
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield
+    running.stop()
+    thread.join(timeout=30)
