@@ -102,3 +102,27 @@ def test_a_bad_boolean_raises_config_error_naming_the_variable(monkeypatch, raw)
     monkeypatch.setenv("NOTONELESS_DEBUG", raw)
     with pytest.raises(ConfigError, match="NOTONELESS_DEBUG"):
         config.env_bool("NOTONELESS_DEBUG")
+
+
+@pytest.mark.parametrize(("https", "secure"), [("true", "True"), ("false", "False")])
+def test_https_makes_the_cookies_secure_and_trusts_the_proxy_header(tmp_path, https, secure):
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    env = dict(
+        os.environ,
+        NOTONELESS_HTTPS=https,
+        NOTONELESS_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="notoneless.settings",
+    )
+    env.pop("NOTONELESS_DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[:2] == [secure, secure]
+    assert ("HTTP_X_FORWARDED_PROTO" in " ".join(out)) is (https == "true")

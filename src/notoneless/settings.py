@@ -124,6 +124,14 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS by a TLS proxy in front (docs/operations.md, "Deployment boundary"): the session
+# and CSRF cookies then travel only over HTTPS, and the proxy's X-Forwarded-Proto tells Django the
+# request was secure. Off by default so that the demo works on plain http://127.0.0.1.
+HTTPS = config.env_bool("NOTONELESS_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
 # Browser uploads are capped; the CLI streams large files. Uploaded files always stream to a
 # temporary file (never memory), and the handler keeps at most UPLOAD_MAX_BYTES of each while

@@ -15,7 +15,7 @@ entitlement) to one of the programs the question asks about.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,8 +47,8 @@ from notoneless.registry.models import (
 from notoneless.registry.school_age import school_age_rule
 from notoneless.registry.selectors import (
     current_term,
+    enrolments_for,
     is_county_wide,
-    students_for,
     villages_with_households,
 )
 
@@ -113,8 +113,9 @@ def households_for(user: Any, term: Term) -> QuerySet[Household]:
     if user.role == Role.TOWNSHIP_OFFICER and user.township_id:
         return households.filter(village__in=villages_with_households(user))
     if user.school_id:
-        students = students_for(user, term).values("person__household_id")
-        return households.filter(pk__in=students)
+        # the households of the children enrolled at the user's schools this term
+        enrolled = enrolments_for(user, term).values("student__person__household_id")
+        return households.filter(pk__in=enrolled)
     return households.none()
 
 
@@ -134,6 +135,22 @@ class Child:
     enrolled: bool
 
 
+BATCH = 5_000
+
+
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _by_birth(row: tuple[int, int, str, date | None, str]) -> tuple[date, int]:
+    return (row[3] or date.max, row[0])
+
+
+def _by_birth_member(row: tuple[int, str, date | None, str]) -> tuple[date, str]:
+    return (row[2] or date.max, row[1])
+
+
 def school_age_members(
     households: Iterable[Household] | QuerySet[Household], term: Term
 ) -> dict[int, list[Child]]:
@@ -145,24 +162,35 @@ def school_age_members(
     def of_age(birth: date | None) -> bool:
         return birth is not None and rule.is_compulsory_age(birth, term.start_date)
 
-    enrolled = set(
-        Enrollment.objects.filter(term=term, student__person__household__in=households).values_list(
-            "student__person_id", flat=True
-        )
+    ids = (
+        list(households.values_list("pk", flat=True))
+        if isinstance(households, QuerySet)
+        else [h.pk for h in households]
     )
+    # by the households' ids, a batch at a time: as a nested scope subquery the database would
+    # walk every enrolment of the county for a school's few hundred households
+    enrolled: set[int] = set()
+    persons: list[tuple[int, int, str, date | None, str]] = []
+    members: list[tuple[int, str, date | None, str]] = []
+    for batch in _batches(ids):
+        enrolled.update(
+            Enrollment.objects.filter(
+                term=term, student__person__household_id__in=batch
+            ).values_list("student__person_id", flat=True)
+        )
+        persons += Person.objects.filter(household_id__in=batch).values_list(
+            "pk", "household_id", "name", "birth_date", "id_number_hash"
+        )
+        members += PovertyMember.objects.filter(household_id__in=batch).values_list(
+            "household_id", "name", "birth_date", "id_number_hash"
+        )
     out: dict[int, list[Child]] = defaultdict(list)
     known: set[tuple[int, str]] = set()
-    persons = Person.objects.filter(household__in=households).order_by("birth_date", "pk")
-    for pk, household_id, name, birth, id_hash in persons.values_list(
-        "pk", "household_id", "name", "birth_date", "id_number_hash"
-    ):
+    for pk, household_id, name, birth, id_hash in sorted(persons, key=_by_birth):
         known.add((household_id, id_hash or f"{name}|{birth}"))
         if pk in enrolled or of_age(birth):
             out[household_id].append(Child(name, birth, pk in enrolled))
-    members = PovertyMember.objects.filter(household__in=households).order_by("birth_date", "pk")
-    for household_id, name, birth, id_hash in members.values_list(
-        "household_id", "name", "birth_date", "id_number_hash"
-    ):
+    for household_id, name, birth, id_hash in sorted(members, key=_by_birth_member):
         if (household_id, id_hash or f"{name}|{birth}") not in known and of_age(birth):
             out[household_id].append(Child(name, birth, False))
     return dict(out)
@@ -261,8 +289,9 @@ def target_households(user: Any, term: Term) -> list[Household]:
     registered = households_for(user, term).filter(
         poverty_status__in=default_rules().visit_statuses, village__isnull=False
     )
-    members = school_age_members(registered, term)
-    return [h for h in registered.order_by("village__code", "number") if h.pk in members]
+    ordered = list(registered.order_by("village__code", "number"))
+    members = school_age_members(ordered, term)
+    return [h for h in ordered if h.pk in members]
 
 
 def coverage(user: Any, term: Term) -> Coverage:
@@ -612,8 +641,9 @@ def household_rows(
     )
     if village:
         registered = registered.filter(village__code=village)
-    members = school_age_members(registered, term)
-    targets = [h for h in registered.order_by("village__code", "number") if h.pk in members]
+    ordered = list(registered.order_by("village__code", "number"))
+    members = school_age_members(ordered, term)
+    targets = [h for h in ordered if h.pk in members]
     ids = [h.pk for h in targets]
     visits: dict[int, tuple[int, date]] = {}
     for household_id, visited_on in (

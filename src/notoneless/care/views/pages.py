@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -24,6 +25,8 @@ from notoneless.care.forms import EndForm, EntryForm, GroupForm, PairForm
 from notoneless.care.views.common import care_page, page, refusal, user_of
 from notoneless.web.attachments import open_attachment
 from notoneless.web.submissions import mark_submitted, once_per_submission
+
+CHILDREN_PER_PAGE = 40
 
 CONTENT_TYPES = {
     "jpeg": "image/jpeg",
@@ -66,6 +69,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @care_page
 def school(request: HttpRequest, school_id: int) -> HttpResponse:
+    """The school's special-group children, a page at a time: each row carries the forms to pair the
+    child and to correct its groups, with every helper of the school to choose from."""
     user = user_of(request)
     found = selectors.get_school(user, school_id)
     as_of = _as_of(request)
@@ -73,7 +78,9 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
     context = {
         "school": found,
         "as_of": as_of,
-        "children": selectors.school_children(user, found, as_of),
+        "children": Paginator(
+            selectors.school_children(user, found, as_of), CHILDREN_PER_PAGE
+        ).get_page(request.GET.get("page")),
         "may_manage": manager,
         "helpers": list(selectors.helpers_for(found)) if manager else [],
         "limit": default_rules().load_limit,
