@@ -12,21 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from notoneless.accounts.models import Role, User
 from notoneless.aid.models import Entitlement
 from notoneless.aid.selectors import aid_term_for, pack_for
 from notoneless.aid.views.access import may_read_aid
-from notoneless.audit.models import AuditEntry
 from notoneless.care.access import may_read_care
 from notoneless.care.coverage import coverage
 from notoneless.care.selectors import care_date
@@ -41,6 +38,7 @@ from notoneless.retention.models import Case
 from notoneless.retention.selectors import case_scope, ledger_date, overdue_steps
 from notoneless.schools.access import may_read_schools
 from notoneless.schools.selectors import balance_for, latest_conditions_year
+from notoneless.web.caching import cached_in_scope
 
 __all__ = [
     "Board",
@@ -53,7 +51,6 @@ __all__ = [
     "place_reader",
 ]
 
-CACHE_SECONDS = 600
 
 Label = str | Promise
 T = TypeVar("T")
@@ -449,34 +446,12 @@ def board(user: User, place: Place, *, today: date | None = None) -> Board:
     )
 
 
-def _stamp() -> int:
-    """The id of the latest audit row: every write is audited, so a new row means the figures may
-    have changed (an import, a computed term, a case step, a pairing)."""
-    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
 def cached_board(user: User, place: Place, *, today: date | None = None) -> Board:
-    """``board`` kept for ``CACHE_SECONDS`` per scope, place and language, and made anew as soon as
+    """``board`` kept for ``caching.CACHE_SECONDS`` per scope, place and language, and made anew as soon as
     anything is written (the latest audit row's id is part of the key)."""
     return cached(user, place, "board", lambda: board(user, place, today=today))
 
 
 def cached(user: User, place: Place, name: str, build: Callable[[], T]) -> T:
     """What ``build`` gives, kept as ``cached_board`` keeps the board."""
-    scope = "county" if is_county_wide(user) else f"{user.role}:{user.school_id}:{user.township_id}"
-    readable = "".join(
-        "1" if allowed(user) else "0"
-        for allowed in (
-            may_read_aid,
-            may_read_retention,
-            may_read_care,
-            may_read_inclusion,
-            may_read_schools,
-        )
-    )
-    key = f"dashboard:{name}:{scope}:{readable}:{place.query()}:{get_language()}:{_stamp()}"
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return cached_in_scope(user, f"{name}:{place.query()}", build)

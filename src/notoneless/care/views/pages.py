@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mimetypes
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from notoneless.care.errors import CareRefused
 from notoneless.care.forms import EndForm, EntryForm, GroupForm, PairForm
 from notoneless.care.views.common import care_page, page, refusal, user_of
 from notoneless.web.attachments import open_attachment
+from notoneless.web.caching import cached_in_scope
 from notoneless.web.submissions import mark_submitted, once_per_submission
 
 CHILDREN_PER_PAGE = 40
@@ -43,6 +45,13 @@ def _as_of(request: HttpRequest) -> date:
         return selectors.care_date(timezone.localdate())
 
 
+def _coverage(user: Any, month: str) -> Any:
+    """The month's coverage (seconds for a county: every special group of every child), kept until
+    the next write."""
+    today = timezone.localdate().isoformat()
+    return cached_in_scope(user, f"care-coverage:{month}:{today}", lambda: coverage(user, month))
+
+
 @require_GET
 @care_page
 def index(request: HttpRequest) -> HttpResponse:
@@ -50,11 +59,11 @@ def index(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     month = request.GET.get("month") or as_of.strftime("%Y-%m")
     try:
-        report = coverage(user, month)
+        report = _coverage(user, month)
     except CareRefused as refused:
         messages.error(request, str(refused))
         month = as_of.strftime("%Y-%m")
-        report = coverage(user, month)
+        report = _coverage(user, month)
     context = {
         "report": report,
         "month": month,

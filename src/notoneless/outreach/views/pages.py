@@ -27,6 +27,7 @@ from notoneless.outreach.views.common import form_refusal, outreach_page, page, 
 from notoneless.outreach.views.lists import HOUSEHOLDS
 from notoneless.registry.models import Division, Household, Term
 from notoneless.web.attachments import open_attachment
+from notoneless.web.caching import cached_in_scope
 from notoneless.web.submissions import mark_submitted, once_per_submission
 
 # --- overview ------------------------------------------------------------------------------------
@@ -40,8 +41,12 @@ def index(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_for(user, term)
     context = {
         "term": term,
-        "coverage": selectors.coverage(user, term),
-        "awareness": selectors.awareness(user, term).total,
+        "coverage": cached_in_scope(
+            user, f"outreach-coverage:{term.code}", lambda: selectors.coverage(user, term)
+        ),
+        "awareness": cached_in_scope(
+            user, f"outreach-awareness:{term.code}", lambda: selectors.awareness(user, term).total
+        ),
         "campaign_count": campaigns.count(),
         "materials": selectors.material_totals(campaigns),
         "may_handle_cards": may_handle_cards(user),

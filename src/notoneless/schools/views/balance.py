@@ -25,14 +25,16 @@ from notoneless.schools.views.common import (
     workbook,
     year_of,
 )
+from notoneless.web.caching import cached_in_scope
 
 SORTABLE = {"code", "name", "township", "students", "met"}
 
 
 def _report(request: HttpRequest) -> balance.BalanceReport:
-    return selectors.balance_for(
-        user_of(request), year_of(request, selectors.latest_conditions_year())
-    )
+    """The year's indicators in the user's scope, kept until the next write."""
+    user = user_of(request)
+    year = year_of(request, selectors.latest_conditions_year())
+    return cached_in_scope(user, f"balance:{year}", lambda: selectors.balance_for(user, year))
 
 
 @require_GET
