@@ -4,6 +4,8 @@ grow with the data."""
 
 from __future__ import annotations
 
+import re
+
 import io
 
 import openpyxl
@@ -58,6 +60,19 @@ def test_a_school_officer_sees_their_school_only(county: County) -> None:
     assert client.get(f"/balance/schools/{county.school(P1).pk}/").status_code == 200
     # the county's spread is the county's: shown whole
     assert "data-cv=" in client.get("/balance/").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["county_admin", "officer_p1", "township_a"])
+def test_every_school_the_spread_links_to_opens(county: County, persona: str) -> None:
+    """The county's CVs name the schools that pull them up, county-wide; a name links to the
+    school's page only when the user may open it."""
+    client = county.client(persona)
+    html = client.get("/balance/").content.decode()
+    links = set(re.findall(r'href="(/balance/schools/\d+/)\?year=\d+"', html))
+    for url in links:
+        assert client.get(url).status_code == 200, (persona, url)
+    if persona == "county_admin":
+        assert links, "the demo county's spread names schools"
 
 
 def test_the_balance_sheet_explains_each_indicator(county: County) -> None:

@@ -23,6 +23,7 @@ from notoneless.inclusion.models import Placement
 from notoneless.inclusion.views.common import day, form_errors, inclusion_page, page, user_of
 from notoneless.inclusion.views.lists import PLACEMENTS
 from notoneless.registry.selectors import get_person, search_students
+from notoneless.web.caching import cached_in_scope
 
 
 @require_GET
@@ -32,7 +33,9 @@ def index(request: HttpRequest) -> HttpResponse:
     on = day(request.GET.get("on"), timezone.localdate())
     context = {
         "on": on,
-        "board": selectors.overview(user, on),
+        "board": cached_in_scope(
+            user, f"inclusion-overview:{on.isoformat()}", lambda: selectors.overview(user, on)
+        ),
         "my_plans": selectors.plans_for_teacher(user),
         "may_propose": may_propose_placements(user),
         "may_decide": may_decide_placements(user),

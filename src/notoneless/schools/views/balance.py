@@ -46,6 +46,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "year": report.year,
         "stages": report.stage_summary(),
         "cv": report.cv,
+        # the county's CVs name schools county-wide; only those in the user's scope link to a page
+        "in_scope": set(report.parts["school_id"].to_list()),
         "may_manage": may_manage_schools(user_of(request)),
     }
     return page(request, "schools/index.html", context)
