@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -91,12 +93,31 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
             selectors.school_children(user, found, as_of), CHILDREN_PER_PAGE
         ).get_page(request.GET.get("page")),
         "may_manage": manager,
-        "helpers": list(selectors.helpers_for(found)) if manager else [],
+        "helper_options": _helper_options(found) if manager else "",
         "limit": default_rules().load_limit,
         "group_form": GroupForm(),
         "end_form": EndForm(initial={"ended_on": timezone.localdate()}),
     }
     return page(request, "care/school.html", context)
+
+
+def _helper_options(school: Any) -> SafeString:
+    """The helper list of every row's pairing form, rendered once for the page: a big school has a
+    hundred teachers and the page forty rows."""
+    limit = default_rules().load_limit
+    full = mark_safe(" disabled")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({}/{})</option>',
+        (
+            (pk, full if load >= limit else "", name, load, limit)
+            for pk, name, load in selectors.helpers_for(school).values_list(
+                "pk",
+                "name",
+                "load",  # type: ignore[misc]  # "load" is helpers_for's annotation
+            )
+        ),
+    )
 
 
 def _manager(request: HttpRequest) -> None:
