@@ -4,9 +4,8 @@ grow with the data."""
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 
 import openpyxl
 import pytest

@@ -151,3 +151,16 @@ def test_the_household_list_sorts_in_memory_and_exports_its_rows(county: County)
     rows = _sheet(client.get("/outreach/households/export.xlsx", {"term": TERM}))
     exported = sorted(str(r[0]).split()[0] for r in rows[3:] if r[0])
     assert exported == sorted(numbers)
+
+
+def test_the_risk_list_exports_in_its_order_masked_and_audited(county: County, tmp_path: Path):
+    open_case(county, tmp_path)  # three unexcused days: 张伟 is on the list
+    client = county.client("officer_a")
+    html = client.get("/retention/risk/", {"as_of": "2020-11-30"}).content.decode()
+    assert 'href="/retention/risk/export.xlsx?as_of=2020-11-30"' in html
+    rows = _sheet(client.get("/retention/risk/export.xlsx", {"as_of": "2020-11-30"}))
+    data = [r for r in rows[3:] if r[0]]
+    assert "张*" in [r[1] for r in data]  # the list masks names as its page does
+    assert "张伟" not in str(rows) and CHILDREN["张伟"][0] not in str(rows)
+    entry = AuditEntry.objects.get(action="export.retention_risk")
+    assert entry.detail == {"filters": {"as_of": "2020-11-30"}, "rows": len(data)}

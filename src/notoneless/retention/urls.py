@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:case_id>/close/", cases.close, name="retention_close"),
     path("cases/<int:case_id>/notice.pdf", cases.notice, name="retention_notice"),
     path("risk/", risk.ranked_list, name="retention_risk"),
+    path("risk/export.xlsx", risk.ranked_export, name="retention_risk_export"),
     path("attendance/", attendance.sheet, name="retention_attendance"),
     path("attendance/mark/", attendance.mark, name="retention_attendance_mark"),
 ]
