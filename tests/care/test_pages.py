@@ -194,3 +194,33 @@ def test_the_pairing_cli_suggests_and_applies(care):
     out = StringIO()
     call_command("care", "groups", "--school", SCHOOL_B, "--json", stdout=out)
     assert {c["name"] for c in json.loads(out.getvalue())["children"]} == {"王芳", "赵磊"}
+
+
+def test_the_care_ledger_lists_the_pairs_in_scope_flags_the_late_and_exports(care):
+    import io
+
+    from openpyxl import load_workbook
+
+    from notoneless.audit.models import AuditEntry
+
+    pair(
+        person=care.person("张伟"),
+        teacher=care.teacher("王老师"),
+        acting_user=care.user("officer_a"),
+        started_on=date(2020, 9, 1),
+    )
+    as_of = {"as_of": "2020-11-30"}
+    officer_a = care.county.client("officer_a")
+    html = officer_a.get(reverse("care_pairs"), as_of).content.decode()
+    assert "张伟" in html and "王老师" in html
+    late = officer_a.get(reverse("care_pairs"), {**as_of, "late": "1"}).content.decode()
+    assert "张伟" in late, "no contact logged since September: the pair is overdue"
+    assert (
+        "张伟"
+        not in care.county.client("officer_b").get(reverse("care_pairs"), as_of).content.decode()
+    )
+
+    response = officer_a.get(reverse("care_pairs_export"), as_of)
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[3:] if r[0]] == ["张伟"]
+    assert AuditEntry.objects.get(action="export.care_pairs").detail["rows"] == 1

@@ -26,6 +26,7 @@ from notoneless.care.coverage import coverage
 from notoneless.care.errors import CareRefused
 from notoneless.care.forms import EndForm, EntryForm, GroupForm, PairForm
 from notoneless.care.views.common import care_page, page, refusal, user_of
+from notoneless.care.views.lists import PAIRS, only_late
 from notoneless.web.attachments import open_attachment
 from notoneless.web.caching import cached_in_scope
 from notoneless.web.submissions import mark_submitted, once_per_submission
@@ -118,6 +119,39 @@ def _helper_options(school: Any) -> SafeString:
             )
         ),
     )
+
+
+def _ledger(request: HttpRequest) -> tuple[Any, list[Any]]:
+    user = user_of(request)
+    as_of = _as_of(request)
+    pairs = selectors.pairs_for(user)
+    school = request.GET.get("school", "")
+    if school.isdigit():
+        pairs = pairs.filter(school_id=int(school))
+    views = selectors.pair_views(pairs, as_of)
+    return as_of, only_late(views) if request.GET.get("late") == "1" else views
+
+
+@require_GET
+@care_page
+def pairs_ledger(request: HttpRequest) -> HttpResponse:
+    """Every pair in force in the user's scope, filtered by school and to the overdue ones."""
+    as_of, views = _ledger(request)
+    context = {
+        "as_of": as_of,
+        "listing": PAIRS.page(request, views),
+        "schools": list(selectors.care_schools(user_of(request))),
+        "school": request.GET.get("school", ""),
+        "late": request.GET.get("late") == "1",
+    }
+    return page(request, "care/pairs.html", context)
+
+
+@require_GET
+@care_page
+def pairs_export(request: HttpRequest) -> HttpResponse:
+    _as_of_day, views = _ledger(request)
+    return PAIRS.export(request, views, acting_user=user_of(request))
 
 
 def _manager(request: HttpRequest) -> None:
