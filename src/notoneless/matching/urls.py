@@ -6,6 +6,7 @@ from notoneless.matching import views
 
 urlpatterns = [
     path("", views.index, name="matching_index"),
+    path("run/", views.run_view, name="matching_run"),
     path("review/", views.queue, name="matching_review"),
     path("review/<int:pair_id>/decide/", views.decide, name="matching_decide"),
     path("review/<int:pair_id>/undo/", views.undo, name="matching_undo"),

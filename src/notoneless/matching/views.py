@@ -22,10 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from notoneless.accounts.models import User
 from notoneless.audit.actions import record_export
+from notoneless.jobs.actions import enqueue
 from notoneless.matching import export, review, selectors
 from notoneless.matching.cards import pair_cards
 from notoneless.matching.errors import MatchingRefused
 from notoneless.matching.forms import DecisionForm, UndoForm, VerifyForm
+from notoneless.matching.jobs import may_run_matching
 from notoneless.matching.models import CandidatePair, Finding, RecordKind
 from notoneless.registry.selectors import current_term, schools_for
 from notoneless.web.lists import filters_of
@@ -90,8 +92,20 @@ def index(request: HttpRequest) -> HttpResponse:
         "run": run,
         "counts": counts,
         "pending": review.pending_pairs(user).count(),
+        "may_run": may_run_matching(user),
     }
     return _page(request, "matching/index.html", context)
+
+
+@require_POST
+@matching_page
+def run_view(request: HttpRequest) -> HttpResponse:
+    """Match the registers again in the background; the job's page shows the counts and findings."""
+    user = _user(request)
+    if not may_run_matching(user):
+        raise PermissionDenied("matching is run by the county's aid roles")
+    job = enqueue("matching.run", {}, acting_user=user, client=request.META.get("REMOTE_ADDR", ""))
+    return redirect("job_detail", job_id=job.pk)
 
 
 # --- review queue --------------------------------------------------------------------------------
