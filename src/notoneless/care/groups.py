@@ -22,6 +22,7 @@ import polars as pl
 from django.db.models import Exists, OuterRef, QuerySet
 
 from notoneless.care.models import Group, GroupOverride
+from notoneless.lib.queryframes import frame_of
 from notoneless.registry import choices
 from notoneless.registry.models import (
     DisabilityRecord,
@@ -103,7 +104,7 @@ def special_children(
             "disability_record",
         )
     )
-    frame = pl.DataFrame(list(values), schema=_SCHEMA, orient="row")
+    frame = frame_of(values, _SCHEMA)
     # a child enrolled twice in the term (two schools, both still counted) counts at the later one
     frame = frame.unique("person_id", keep="last", maintain_order=True)
     frame = frame.with_columns(
