@@ -92,6 +92,31 @@ def test_a_claim_lost_to_another_worker_moves_on_to_the_next_job(
     assert Job.objects.get(pk=first.pk).worker == "other"
 
 
+def test_a_database_that_refuses_for_a_moment_does_not_stop_the_worker(
+    county: County, monkeypatch, caplog
+) -> None:
+    from django.db import OperationalError
+
+    from notoneless.jobs.worker import Worker
+
+    job = actions.enqueue("test.ok", {"n": 7}, acting_user=county.user("county_admin"))
+    real_claim = actions.claim_next
+    refusals = ["database table is locked"]
+
+    def locked_once(worker: str):
+        if refusals:
+            raise OperationalError(refusals.pop())
+        return real_claim(worker)
+
+    monkeypatch.setattr(actions, "claim_next", locked_once)
+    worker = Worker(poll=0)
+    with caplog.at_level(logging.WARNING, logger="notoneless.jobs.worker"):
+        assert worker.step() is None  # refused: logged, not raised
+    assert "database table is locked" in caplog.text
+    done = worker.step()
+    assert done is not None and done.pk == job.pk and done.status == Job.Status.DONE
+
+
 def test_a_refusal_is_shown_and_a_bug_is_logged_not_shown(county: County, caplog) -> None:
     user = county.user("county_admin")
     refused = actions.enqueue("test.refuses", {}, acting_user=user)

@@ -4,15 +4,20 @@ worker`` runs one; ``notoneless demo`` starts one beside the web server. Several
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 from collections.abc import Callable
 
+from django.db import DatabaseError
+
 from notoneless.jobs import actions
 from notoneless.jobs.models import Job
 
 __all__ = ["Worker", "run_pending", "worker_name"]
+
+logger = logging.getLogger(__name__)
 
 
 def worker_name() -> str:
@@ -31,13 +36,24 @@ class Worker:
         job = actions.claim_next(self.name)
         return actions.execute(job) if job is not None else None
 
-    def run(self, on_job: Callable[[Job], None] | None = None) -> None:
-        """Run jobs until ``stop()``; between jobs, fail those whose worker died."""
-        actions.fail_abandoned()
-        while not self.stopping.is_set():
+    def step(self) -> Job | None:
+        """One turn of the loop: run a waiting job, or fail the abandoned ones when none waits. A
+        database that refuses for a moment (SQLite busy or locked, a PostgreSQL restart) is logged
+        and tried again on the next turn: it must not stop the worker."""
+        try:
             job = self.run_once()
             if job is None:
                 actions.fail_abandoned()
+            return job
+        except DatabaseError as exc:
+            logger.warning("the database refused the worker, trying again: %s", exc)
+            return None
+
+    def run(self, on_job: Callable[[Job], None] | None = None) -> None:
+        """Run jobs until ``stop()``; between jobs, fail those whose worker died."""
+        while not self.stopping.is_set():
+            job = self.step()
+            if job is None:
                 self.stopping.wait(self.poll)
             elif on_job is not None:
                 on_job(job)
