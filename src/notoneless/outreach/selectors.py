@@ -143,14 +143,6 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def _by_birth(row: tuple[int, int, str, date | None, str]) -> tuple[date, int]:
-    return (row[3] or date.max, row[0])
-
-
-def _by_birth_member(row: tuple[int, str, date | None, str]) -> tuple[date, str]:
-    return (row[2] or date.max, row[1])
-
-
 def school_age_members(
     households: Iterable[Household] | QuerySet[Household], term: Term
 ) -> dict[int, list[Child]]:
@@ -178,19 +170,24 @@ def school_age_members(
                 term=term, student__person__household_id__in=batch
             ).values_list("student__person_id", flat=True)
         )
-        persons += Person.objects.filter(household_id__in=batch).values_list(
-            "pk", "household_id", "name", "birth_date", "id_number_hash"
+        # a household is wholly in one batch: each keeps its members in order of birth
+        persons += (
+            Person.objects.filter(household_id__in=batch)
+            .order_by("birth_date", "pk")
+            .values_list("pk", "household_id", "name", "birth_date", "id_number_hash")
         )
-        members += PovertyMember.objects.filter(household_id__in=batch).values_list(
-            "household_id", "name", "birth_date", "id_number_hash"
+        members += (
+            PovertyMember.objects.filter(household_id__in=batch)
+            .order_by("birth_date", "pk")
+            .values_list("household_id", "name", "birth_date", "id_number_hash")
         )
     out: dict[int, list[Child]] = defaultdict(list)
     known: set[tuple[int, str]] = set()
-    for pk, household_id, name, birth, id_hash in sorted(persons, key=_by_birth):
+    for pk, household_id, name, birth, id_hash in persons:
         known.add((household_id, id_hash or f"{name}|{birth}"))
         if pk in enrolled or of_age(birth):
             out[household_id].append(Child(name, birth, pk in enrolled))
-    for household_id, name, birth, id_hash in sorted(members, key=_by_birth_member):
+    for household_id, name, birth, id_hash in members:
         if (household_id, id_hash or f"{name}|{birth}") not in known and of_age(birth):
             out[household_id].append(Child(name, birth, False))
     return dict(out)

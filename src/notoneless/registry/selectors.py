@@ -245,11 +245,7 @@ def enrolments_for(
     if status:
         rows = rows.filter(status=status)
     if name.strip():
-        simplified = names.normalise_names([name.strip()])[0]
-        rows = rows.filter(
-            Q(student__person__name_norm__contains=simplified)
-            | Q(student__person__name__contains=name.strip())
-        )
+        rows = rows.filter(_name_condition(name.strip(), via="student__person__"))
     return rows
 
 
@@ -326,9 +322,15 @@ def _by_id_suffix(students: QuerySet[Student], digits: str, limit: int) -> list[
     return found
 
 
-def _by_name(students: QuerySet[Student], text: str, limit: int) -> list[Student]:
+def _name_condition(text: str, *, via: str) -> Q:
+    """A person's name containing ``text``, as typed or in its normalised (simplified) form;
+    ``via`` is the path to the person ("person__" from a student)."""
     simplified = names.normalise_names([text])[0]
-    condition = Q(person__name_norm__contains=simplified) | Q(person__name__contains=text)
+    return Q(**{f"{via}name_norm__contains": simplified}) | Q(**{f"{via}name__contains": text})
+
+
+def _by_name(students: QuerySet[Student], text: str, limit: int) -> list[Student]:
+    condition = _name_condition(text, via="person__")
     return list(students.filter(condition).order_by("person__name_norm", "pk")[:limit])
 
 

@@ -97,9 +97,10 @@ class Listing:
         if not isinstance(rows, QuerySet):
             if column is None:
                 return list(rows)
-            present = [r for r in rows if column.cell(r) not in (None, "")]
-            empty = [r for r in rows if column.cell(r) in (None, "")]
-            return sorted(present, key=column.cell, reverse=descending) + empty
+            keyed = [(column.cell(r), r) for r in rows]
+            present = [pair for pair in keyed if pair[0] not in (None, "")]
+            present.sort(key=lambda pair: pair[0], reverse=descending)
+            return [r for _key, r in present] + [r for key, r in keyed if key in (None, "")]
         if column is None or column.order is None:
             return rows.order_by(*self.default_order)
         field = F(column.order)

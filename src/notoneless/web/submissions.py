@@ -74,6 +74,7 @@ def _keep(request: HttpRequest, user_id: int, key: str, response: HttpResponse) 
             )
     except IntegrityError:
         return False
+    FormSubmission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     return True
 
 
@@ -97,7 +98,6 @@ def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., Http
                 request.get_full_path()
             )
             return _for_the_outbox(request, earlier)
-        FormSubmission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
         return _for_the_outbox(request, response)
 
     return wrapper

@@ -41,9 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_for(user, term)
     context = {
         "term": term,
-        "coverage": cached_in_scope(
-            user, f"outreach-coverage:{term.code}", lambda: selectors.coverage(user, term)
-        ),
+        "coverage": _coverage(user, term),
         "awareness": cached_in_scope(
             user, f"outreach-awareness:{term.code}", lambda: selectors.awareness(user, term).total
         ),
@@ -57,6 +55,20 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- households ----------------------------------------------------------------------------------
 
 
+def _coverage(user: Any, term: Term) -> selectors.Coverage:
+    """The term's coverage in the user's scope (every target household), kept until the next write."""
+    return cached_in_scope(
+        user, f"outreach-coverage:{term.code}", lambda: selectors.coverage(user, term)
+    )
+
+
+def _household_rows(request: HttpRequest) -> list[selectors.HouseholdRow]:
+    """The households of ``?village=`` (a code) and ``?only=visited|unvisited``, in the term."""
+    village = request.GET.get("village", "")[:12]
+    only = request.GET.get("only", "")
+    return selectors.household_rows(user_of(request), term_of(request), village=village, only=only)
+
+
 @require_GET
 @outreach_page
 def households(request: HttpRequest) -> HttpResponse:
@@ -64,10 +76,9 @@ def households(request: HttpRequest) -> HttpResponse:
     term = term_of(request)
     village = request.GET.get("village", "")[:12]
     only = request.GET.get("only", "")
-    rows = selectors.household_rows(user, term, village=village, only=only)
+    rows = _household_rows(request)
     villages = [
-        (r.village_code, f"{r.township}{r.village}")
-        for r in selectors.coverage(user, term).villages
+        (r.village_code, f"{r.township}{r.village}") for r in _coverage(user, term).villages
     ]
     context = {
         "term": term,
@@ -84,12 +95,7 @@ def households(request: HttpRequest) -> HttpResponse:
 @require_GET
 @outreach_page
 def households_export(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    term = term_of(request)
-    rows = selectors.household_rows(
-        user, term, village=request.GET.get("village", "")[:12], only=request.GET.get("only", "")
-    )
-    return HOUSEHOLDS.export(request, rows, acting_user=user)
+    return HOUSEHOLDS.export(request, _household_rows(request), acting_user=user_of(request))
 
 
 def _household_url(household: Household, term: Term) -> str:

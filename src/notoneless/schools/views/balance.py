@@ -96,7 +96,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
     report = _report(request)
     report.parts = _filtered(request, report)
-    return workbook(request, f"balance-{report.year}", balance_tables(report))
+    return workbook(request, "balance", balance_tables(report), edition=str(report.year))
 
 
 @require_GET

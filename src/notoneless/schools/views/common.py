@@ -76,17 +76,21 @@ def year_of(request: HttpRequest, latest: int | None = None) -> int:
     return year if 2000 <= year <= 2100 else (latest or DEFAULT_YEAR)
 
 
-def workbook(request: HttpRequest, name: str, tables: list[Table]) -> HttpResponse:
-    """The tables as an Excel download; the export is audited."""
+def workbook(
+    request: HttpRequest, report: str, tables: list[Table], *, edition: str = ""
+) -> HttpResponse:
+    """The tables as an Excel download, audited as ``export.<report>``; ``edition`` (a year, a term,
+    a plan) goes into the file's name."""
     buffer = io.BytesIO()
     write_workbook(buffer, tables)
     record_export(
-        name.split("-")[0],  # the report, without its year or plan number
+        report,
         acting_user=user_of(request),
         rows=sum(len(t.rows) for t in tables),
         filters=filters_of(request),
         client=request.META.get("REMOTE_ADDR", ""),
     )
+    name = f"{report}-{edition}" if edition else report
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'

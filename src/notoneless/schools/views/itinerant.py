@@ -91,7 +91,7 @@ def plan_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
         selectors.plan_lessons(user, found),
         selectors.plan_uncovered(user, found),
     )
-    return workbook(request, f"itinerant-plan-{found.pk}", tables)
+    return workbook(request, "itinerant", tables, edition=f"plan-{found.pk}")
 
 
 def week_grid(

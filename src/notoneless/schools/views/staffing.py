@@ -40,7 +40,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
 @schools_page
 def staffing_xlsx(request: HttpRequest) -> HttpResponse:
     report = selectors.staffing_for(user_of(request), _term(request))
-    return workbook(request, f"staffing-{report.term}", staffing_tables(report))
+    return workbook(request, "staffing", staffing_tables(report), edition=str(report.term))
 
 
 @require_GET
